@@ -1,0 +1,19 @@
+/**
+ * The backend service-provider interface: everything the HTTP layer needs from a store, with no
+ * HTTP, JSON or storage types in it. Two implementations exist or are planned: the embedded log
+ * store (default) and an Apache Kafka cluster.
+ *
+ * <h2>Contracts every backend keeps</h2>
+ * B1. {@link io.takhin.backend.Producer#produce} returns only once every record is durable per the
+ *     backend's flush policy; it is all-or-nothing per partition.
+ * B2. Results of a produce call come back in request order.
+ * B3. Client errors are {@link io.takhin.common.TakhinException}s with a code; nothing here throws a
+ *     checked exception.
+ *
+ * <h2>Concurrency</h2>
+ * Every interface here is thread-safe; callers may block (they run on virtual threads).
+ */
+@NullMarked
+package io.takhin.backend;
+
+import org.jspecify.annotations.NullMarked;
