@@ -1,0 +1,112 @@
+package io.takhin.server;
+
+import io.takhin.backend.Backend;
+import io.takhin.backend.embedded.EmbeddedBackend;
+import io.takhin.common.Time;
+import io.takhin.http.TakhinHttpServer;
+import io.takhin.storage.log.RecoveryReport;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A started server: the backend and the HTTP server over it. Thread-safe; {@link #close()} is
+ * idempotent. Tests start it in-process with the same flags as the command line.
+ */
+public final class TakhinServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TakhinServer.class);
+
+    /**
+     * Starts a server configured by command-line style flags ({@code --data-dir=DIR}, ...).
+     *
+     * @throws IllegalArgumentException if the configuration is invalid (the message names the key)
+     */
+    public static TakhinServer start(List<String> flags) {
+        return start(ServerConfig.from(ConfigValues.parse(flags)));
+    }
+
+    private final Backend backend;
+    private final TakhinHttpServer http;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    private TakhinServer(Backend backend, TakhinHttpServer http) {
+        this.backend = backend;
+        this.http = http;
+    }
+
+    static TakhinServer start(ServerConfig config) {
+        long startNanos = System.nanoTime();
+        log.info("Opening the embedded store in {}", config.dataDir().toAbsolutePath());
+        EmbeddedBackend backend = EmbeddedBackend.open(config.dataDir(), config.log(), Time.SYSTEM);
+        logRecovery(backend.logs().recoveryReports());
+        TakhinHttpServer http;
+        try {
+            http = TakhinHttpServer.start(config.http(), backend);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        log.info(
+                "Takhin listening on http://{}:{} (backend {}, started in {} ms; API docs at /api/docs)",
+                config.http().host(),
+                http.port(),
+                backend.name(),
+                (System.nanoTime() - startNanos) / 1_000_000);
+        return new TakhinServer(backend, http);
+    }
+
+    /** The bound HTTP port (useful with port 0). */
+    public int port() {
+        return http.port();
+    }
+
+    /** The backend behind the API, for in-process tests and tools. */
+    public Backend backend() {
+        return backend;
+    }
+
+    public void awaitStop() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            http.close();
+        } finally {
+            backend.close();
+            closed.countDown();
+            log.info("Takhin stopped");
+        }
+    }
+
+    private static void logRecovery(List<RecoveryReport> reports) {
+        long truncated = 0;
+        int unclean = 0;
+        for (RecoveryReport report : reports) {
+            if (!report.cleanShutdown()) {
+                unclean++;
+            }
+            truncated += report.bytesTruncated();
+        }
+        if (unclean == 0) {
+            log.info("Store opened: {} partitions, clean shutdown", reports.size());
+        } else {
+            log.warn(
+                    "Store recovered after an unclean shutdown: {} partitions scanned, {} bytes of torn or"
+                            + " corrupt tail truncated",
+                    unclean,
+                    truncated);
+        }
+    }
+}
