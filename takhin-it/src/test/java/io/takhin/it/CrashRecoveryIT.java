@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +37,8 @@ class CrashRecoveryIT {
         long seed = Long.getLong("takhin.test.seed", System.nanoTime());
         System.out.println("CrashRecoveryIT seed=" + seed + " (replay with -Dtakhin.test.seed=" + seed + ")");
         Map<String, Acked> acked = new ConcurrentHashMap<>();
-        AtomicInteger requestsAcked = new AtomicInteger();
+        CountDownLatch wellIntoTheStream = new CountDownLatch(150);
+        List<Throwable> producerFailures = new CopyOnWriteArrayList<>();
 
         ServerProcess first = ServerProcess.start(dataDir, "--storage.segment-bytes=65536");
         assertThat(first.api().post("/api/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":" + PARTITIONS + "}").status())
@@ -45,16 +48,22 @@ class CrashRecoveryIT {
         for (int t = 0; t < 3; t++) {
             Random random = new Random(seed + t);
             int producerId = t;
-            producers.add(Thread.ofPlatform().name("producer-" + t).start(() -> produceUntilFailure(first.api(), random, producerId, stop, acked, requestsAcked)));
+            producers.add(Thread.ofPlatform().name("producer-" + t).start(() -> {
+                try {
+                    produceUntilFailure(first.api(), random, producerId, stop, acked, wellIntoTheStream);
+                } catch (Throwable e) {
+                    producerFailures.add(e);
+                    stop.set(true);
+                }
+            }));
         }
-        while (requestsAcked.get() < 150) {
-            Thread.sleep(5); // waiting for the producers to get well into the stream, not for a condition to settle
-        }
+        assertThat(wellIntoTheStream.await(120, TimeUnit.SECONDS)).as("150 produce requests acknowledged").isTrue();
         first.kill();
         stop.set(true);
         for (Thread producer : producers) {
             producer.join(30_000);
         }
+        assertThat(producerFailures).as("failures before the crash").isEmpty();
         assertThat(acked).isNotEmpty();
 
         Map<Integer, Long> highestAcked = new HashMap<>();
@@ -93,7 +102,7 @@ class CrashRecoveryIT {
 
     /** Produces batches until the server dies; records each acknowledged record. */
     private static void produceUntilFailure(
-            HttpApi api, Random random, int producerId, AtomicBoolean stop, Map<String, Acked> acked, AtomicInteger requestsAcked) {
+            HttpApi api, Random random, int producerId, AtomicBoolean stop, Map<String, Acked> acked, CountDownLatch acknowledgedRequests) {
         int sequence = 0;
         while (!stop.get()) {
             int count = 1 + random.nextInt(40);
@@ -122,7 +131,7 @@ class CrashRecoveryIT {
                 Acked previous = acked.put(record.partition() + "/" + record.offset(), record);
                 assertThat(previous).as("offset acknowledged twice").isNull();
             }
-            requestsAcked.incrementAndGet();
+            acknowledgedRequests.countDown();
         }
     }
 }
