@@ -1,0 +1,25 @@
+package io.takhin.http;
+
+import java.util.Map;
+
+/**
+ * A complete HTTP response: status, content type, extra headers and the whole body. Immutable by
+ * convention (the body array is handed over, never changed after construction).
+ */
+record Reply(int status, String contentType, Map<String, String> headers, byte[] body) {
+    static final String JSON = "application/json";
+
+    Reply {
+        headers = Map.copyOf(headers);
+    }
+
+    static Reply json(int status, byte[] body) {
+        return new Reply(status, JSON, Map.of(), body);
+    }
+
+    Reply withHeader(String name, String value) {
+        var copy = new java.util.HashMap<>(headers);
+        copy.put(name, value);
+        return new Reply(status, contentType, copy, body);
+    }
+}

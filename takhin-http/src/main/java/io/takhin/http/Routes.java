@@ -1,0 +1,56 @@
+package io.takhin.http;
+
+import io.takhin.backend.Backend;
+import java.util.List;
+
+/**
+ * The route table: every method and path the server answers, in one place (package invariant H2:
+ * each of them is in {@code openapi.yaml}, and nothing else is; {@code OpenApiCoverageTest} checks
+ * both directions). The consumer routes (contract §1) and group routes (§4) are added here when they
+ * are implemented.
+ */
+final class Routes {
+    static final String GET = "GET";
+    static final String POST = "POST";
+    static final String PUT = "PUT";
+    static final String DELETE = "DELETE";
+
+    private Routes() {}
+
+    /** The router for {@code backend}; builds the endpoints but calls nothing on the backend. */
+    static Router router(Backend backend, HttpConfig config) {
+        TopicEndpoints topics = new TopicEndpoints(backend, config.maxPartitionsPerTopic());
+        ProduceEndpoint produce = new ProduceEndpoint(backend);
+        DocsEndpoints docs = DocsEndpoints.load();
+        long body = config.maxRequestBodyBytes();
+        long produceBody = config.maxProduceBodyBytes();
+        return new Router(List.of(
+                // §2 Topics
+                route(POST, "/api/topics", body, topics::create),
+                route(GET, "/api/topics", body, topics::list),
+                route(GET, "/api/topics/{topic}", body, topics::describe),
+                route(DELETE, "/api/topics/{topic}", body, topics::delete),
+                // §3 Produce
+                route(POST, "/api/topics/{topic}/produce", produceBody, produce::produce),
+                // §5 Operations
+                route(GET, "/api/health", body, call -> health(backend)),
+                route(GET, "/api/openapi.yaml", body, docs::openApi),
+                route(GET, "/api/docs", body, docs::page),
+                route(GET, "/api/docs/{asset}", body, docs::asset)));
+    }
+
+    private static Router.Route route(String method, String template, long maxBodyBytes, Endpoint.Blocking handler) {
+        return new Router.Route(method, template, maxBodyBytes, Endpoint.blocking(handler));
+    }
+
+    /** GET /api/health: 200 {"status": "ok", "backend": "<name>"}. */
+    private static Reply health(Backend backend) {
+        String name = backend.name();
+        return Reply.json(200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("status", "ok");
+            g.writeStringField("backend", name);
+            g.writeEndObject();
+        }));
+    }
+}

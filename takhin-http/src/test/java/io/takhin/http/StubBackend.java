@@ -1,0 +1,41 @@
+package io.takhin.http;
+
+import io.takhin.backend.Backend;
+import io.takhin.backend.Producer;
+import io.takhin.backend.TopicAdmin;
+import java.util.function.Supplier;
+
+/**
+ * A backend with a name and nothing else, for tests of routing, limits and errors that never reach a
+ * store. It does not pretend to be one: every data call throws {@link UnsupportedOperationException}
+ * (which the server must answer as 500 {@code internal}). Stores are tested end to end in takhin-it.
+ */
+final class StubBackend implements Backend {
+    private final Supplier<String> name;
+
+    StubBackend(Supplier<String> name) {
+        this.name = name;
+    }
+
+    StubBackend() {
+        this(() -> "stub");
+    }
+
+    @Override
+    public String name() {
+        return name.get();
+    }
+
+    @Override
+    public TopicAdmin topics() {
+        throw new UnsupportedOperationException("StubBackend has no topics");
+    }
+
+    @Override
+    public Producer producer() {
+        throw new UnsupportedOperationException("StubBackend has no producer");
+    }
+
+    @Override
+    public void close() {}
+}
