@@ -1,0 +1,29 @@
+/**
+ * HTTP consumer sessions over the backend SPI: what makes a stateless HTTP client a group member.
+ *
+ * <h2>Glossary</h2>
+ * session: one subscribed consumer, named by its consumer id. activity: any call on the session;
+ * a poll counts as activity for as long as it is in flight. deadline: last activity plus the
+ * session timeout.
+ *
+ * <h2>Invariants</h2>
+ * S1. A consumer id is 128 random bits from {@link java.security.SecureRandom}, URL-safe; ids are
+ *     never reused.
+ * S2. At most one poll per session is in flight; a second one is refused with
+ *     {@code poll_in_progress} (409) rather than queued, so a client never waits behind itself.
+ * S3. A session with no activity for its timeout, and no poll in flight, is closed exactly as if
+ *     the client had deleted it: removed from the table first (later calls get
+ *     {@code consumer_not_found}), then its backend consumer is closed (its partitions rebalance).
+ * S4. The number of live sessions never exceeds the configured maximum; subscribe beyond it is
+ *     refused with {@code too_many_requests}.
+ *
+ * <h2>Concurrency</h2>
+ * The session table is a {@link java.util.concurrent.ConcurrentHashMap}; per-session state is
+ * atomics. Expiry runs on one scheduler thread ("session-expiry") holding one pending timer per
+ * session, re-armed lazily: when a timer fires early (there was activity since), it is set again for
+ * the new deadline. No thread or loop per consumer.
+ */
+@NullMarked
+package io.takhin.session;
+
+import org.jspecify.annotations.NullMarked;
