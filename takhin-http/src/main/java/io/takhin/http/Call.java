@@ -1,8 +1,11 @@
 package io.takhin.http;
 
+import io.takhin.common.ErrorCode;
+import io.takhin.common.TakhinException;
 import io.takhin.common.TopicNames;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
@@ -44,7 +47,14 @@ final class Call {
     /** The first value of a query parameter. */
     Optional<String> queryParam(String name) {
         if (query == null) {
-            query = Request.extractQueryParameters(request);
+            try {
+                query = Request.extractQueryParameters(request);
+            } catch (RuntimeException e) {
+                if (!(e instanceof HttpException)) {
+                    throw e;
+                }
+                throw new TakhinException(ErrorCode.MALFORMED_REQUEST, "the query string is not valid URL encoding", e);
+            }
         }
         return Optional.ofNullable(query.getValue(name));
     }

@@ -2,11 +2,9 @@ package io.takhin.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.takhin.common.TakhinException;
 import io.takhin.common.TopicNames;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The body of {@code POST /api/topics}: {@code {"name": "orders", "partitions": 3}}. Both fields are
@@ -17,32 +15,30 @@ record CreateTopicRequest(String name, int partitions) {
 
     /** Parses and validates {@code body}; 400 naming the field otherwise. */
     static CreateTopicRequest parse(byte[] body, int maxPartitionsPerTopic) {
-        try (JsonParser json = Json.parser(body)) {
-            Json.requireObjectStart(json);
-            String name = null;
-            Integer partitions = null;
-            while (json.nextToken() == JsonToken.FIELD_NAME) {
-                String field = json.currentName();
-                json.nextToken();
-                switch (field) {
-                    case "name" -> name = Json.string(json, "name");
-                    case "partitions" -> partitions = Json.intInRange(json, "partitions", 1, maxPartitionsPerTopic);
-                    default -> throw Json.unknownField("the request body", field, FIELDS);
-                }
+        return Json.read(body, json -> parse(json, maxPartitionsPerTopic));
+    }
+
+    private static CreateTopicRequest parse(JsonParser json, int maxPartitionsPerTopic) throws IOException {
+        Json.requireObjectStart(json);
+        String name = null;
+        Integer partitions = null;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            json.nextToken();
+            switch (field) {
+                case "name" -> name = Json.string(json, "name");
+                case "partitions" -> partitions = Json.intInRange(json, "partitions", 1, maxPartitionsPerTopic);
+                default -> throw Json.unknownField("the request body", field, FIELDS);
             }
-            Json.requireEnd(json);
-            if (name == null) {
-                throw TakhinException.invalidArgument("name is required");
-            }
-            if (partitions == null) {
-                throw TakhinException.invalidArgument("partitions is required (1.." + maxPartitionsPerTopic + ")");
-            }
-            TopicNames.validate(name);
-            return new CreateTopicRequest(name, partitions);
-        } catch (StreamReadException e) {
-            throw Json.malformed(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unexpected I/O error parsing an in-memory body", e);
         }
+        Json.requireEnd(json);
+        if (name == null) {
+            throw TakhinException.invalidArgument("name is required");
+        }
+        if (partitions == null) {
+            throw TakhinException.invalidArgument("partitions is required (1.." + maxPartitionsPerTopic + ")");
+        }
+        TopicNames.validate(name);
+        return new CreateTopicRequest(name, partitions);
     }
 }

@@ -5,6 +5,7 @@ import io.takhin.common.ErrorCode;
 import io.takhin.common.TakhinException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,10 @@ final class ErrorMapper {
         if (cause instanceof StreamReadException e) {
             // A parser that forgot to translate a syntax error: still the client's bad JSON, never a 500.
             return toReply(Json.malformed(e));
+        }
+        if (cause instanceof HttpException e && e.getCode() >= 400 && e.getCode() < 500) {
+            // Jetty found the request bad while a route read it (query encoding, chunking): the client's error.
+            return forProtocolError(e.getCode());
         }
         LOG.error("internal error while handling a request", cause);
         return Reply.json(500, body(INTERNAL_SENTENCE, ErrorCode.INTERNAL));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.takhin.common.ErrorCode;
@@ -69,12 +70,30 @@ final class Json {
         });
     }
 
-    /** A parser over a request body. */
-    static JsonParser parser(byte[] body) {
-        try {
-            return FACTORY.createParser(body);
+    /** Reads a request body with a streaming parser. */
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(JsonParser parser) throws IOException;
+    }
+
+    /**
+     * Runs {@code reader} over {@code body}. Every parser-side Jackson failure is the client's bad JSON
+     * (400 {@code malformed_request}): a syntax error, bad UTF-8, a duplicate field, or a document past
+     * a parser limit (nesting depth, number length).
+     */
+    static <T> T read(byte[] body, Reader<T> reader) {
+        try (JsonParser parser = FACTORY.createParser(body)) {
+            return reader.read(parser);
+        } catch (StreamConstraintsException e) {
+            throw new TakhinException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "request body exceeds a JSON parser limit: " + e.getOriginalMessage(),
+                    e);
+        } catch (StreamReadException e) {
+            throw malformed(e);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not open a parser over a byte array", e);
+            // Parsing a byte array does no I/O, and a parser reports bad input as StreamReadException.
+            throw new UncheckedIOException("unexpected I/O error parsing an in-memory body", e);
         }
     }
 

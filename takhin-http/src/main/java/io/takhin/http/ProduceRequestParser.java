@@ -3,12 +3,10 @@ package io.takhin.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.takhin.backend.ProduceRecord;
 import io.takhin.common.TakhinException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -49,15 +47,11 @@ final class ProduceRequestParser implements AutoCloseable {
 
     /** The records of {@code body}, in request order; never empty. */
     static List<ProduceRecord> parse(byte[] body, RecordFormat keyFormat, RecordFormat valueFormat) {
-        try (ProduceRequestParser parser = new ProduceRequestParser(keyFormat, valueFormat);
-                JsonParser json = Json.parser(body)) {
-            return parser.parseBody(json);
-        } catch (StreamReadException e) {
-            throw Json.malformed(e);
-        } catch (IOException e) {
-            // Parsing a byte array does no I/O; anything else is a bug.
-            throw new UncheckedIOException("unexpected I/O error parsing an in-memory body", e);
-        }
+        return Json.read(body, json -> {
+            try (ProduceRequestParser parser = new ProduceRequestParser(keyFormat, valueFormat)) {
+                return parser.parseBody(json);
+            }
+        });
     }
 
     private List<ProduceRecord> parseBody(JsonParser json) throws IOException {

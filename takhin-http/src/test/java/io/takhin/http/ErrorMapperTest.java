@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -125,7 +126,7 @@ class ErrorMapperTest {
     @Test
     void toReply_untranslatedJsonSyntaxError_is400Malformed() throws IOException {
         StreamReadException syntaxError;
-        try (JsonParser parser = Json.parser("{\"a\": }".getBytes(StandardCharsets.UTF_8))) {
+        try (JsonParser parser = Json.FACTORY.createParser("{\"a\": }".getBytes(StandardCharsets.UTF_8))) {
             parser.nextToken();
             parser.nextToken();
             parser.nextToken();
@@ -135,6 +136,14 @@ class ErrorMapperTest {
         }
 
         Reply reply = ErrorMapper.toReply(syntaxError);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(body(reply).get("code").asText()).isEqualTo("malformed_request");
+    }
+
+    @Test
+    void toReply_jettyClientError_isMalformedRequestNotInternal() throws IOException {
+        Reply reply = ErrorMapper.toReply(new HttpException.IllegalArgumentException(400, "Bad query"));
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(body(reply).get("code").asText()).isEqualTo("malformed_request");

@@ -238,4 +238,27 @@ class ProduceRequestParserTest {
         assertRejected("{\"records\": [{}]} {}", JSON, JSON, ErrorCode.MALFORMED_REQUEST)
                 .hasMessageContaining("content after the JSON object");
     }
+
+    @Test
+    void parse_nestingPastParserLimit_answers400Malformed() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+
+        assertRejected("{\"records\": [{\"value\": " + deep + "}]}", JSON, JSON, ErrorCode.MALFORMED_REQUEST)
+                .hasMessageStartingWith("request body exceeds a JSON parser limit");
+    }
+
+    @Test
+    void parse_numberPastParserLimit_answers400Malformed() {
+        assertRejected(
+                "{\"records\": [{\"value\": " + "9".repeat(5000) + "}]}", JSON, JSON, ErrorCode.MALFORMED_REQUEST);
+    }
+
+    @Test
+    void parse_invalidUtf8_answers400Malformed() {
+        byte[] body = {'{', '"', (byte) 0xc3, (byte) 0x28, '"', ':', '1', '}'};
+
+        assertThatThrownBy(() -> ProduceRequestParser.parse(body, JSON, JSON))
+                .isInstanceOfSatisfying(
+                        TakhinException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_REQUEST));
+    }
 }

@@ -171,20 +171,12 @@ class TakhinHttpServerTest {
     @Test
     void declaredBodyAboveLimit_answers413BeforeTheBodyIsSent() throws Exception {
         start();
-        // Only the headers are sent: if the server waited for the body, the read below would time out.
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/topics HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: " + (BODY_LIMIT + 1) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        // Only the headers are sent: if the server waited for the body, the read would time out.
+        String response = rawExchange("POST /api/topics HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + (BODY_LIMIT + 1) + "\r\n\r\n");
 
-            String response = readResponseHead(socket.getInputStream());
-
-            assertThat(response).startsWith("HTTP/1.1 413 ");
-            assertThat(response).contains("payload_too_large");
-        }
+        assertThat(response).startsWith("HTTP/1.1 413 ");
+        assertThat(response).contains("payload_too_large");
     }
 
     @Test
@@ -223,6 +215,19 @@ class TakhinHttpServerTest {
 
         assertError(response, 400, "invalid_argument");
         assertThat(response.body()).contains("value.format");
+    }
+
+    @Test
+    void badQueryEncoding_answers400Malformed() throws Exception {
+        start();
+        // java.net.http refuses to send a malformed URI, so this goes over a plain socket.
+        String body = "{\"records\":[{\"value\":1}]}";
+
+        String response = rawExchange("POST /api/topics/orders/produce?value.format=%zz HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+
+        assertThat(response).startsWith("HTTP/1.1 400 ");
+        assertThat(response).contains("malformed_request", "query string");
     }
 
     @Test
@@ -320,17 +325,22 @@ class TakhinHttpServerTest {
         }
     }
 
-    private static String readResponseHead(InputStream in) throws IOException {
-        StringBuilder response = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        int read;
-        while ((read = in.read(buffer)) > 0) {
-            response.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
-            if (response.indexOf("}") >= 0) {
-                break;
+    /** Writes {@code request} as is on a new connection and reads the response up to its JSON body's end. */
+    private String rawExchange(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder response = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            int read;
+            while (response.indexOf("}") < 0 && (read = in.read(buffer)) > 0) {
+                response.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
             }
+            return response.toString();
         }
-        return response.toString();
     }
 
     /**
