@@ -5,7 +5,7 @@ import io.takhin.common.TakhinException;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** A known path asked with a method it does not serve; carries the methods for the Allow header. */
+/** A known path asked with a method it does not serve; carries the methods for the Allow header. Immutable. */
 final class MethodNotAllowedException extends TakhinException {
     private final Set<String> allowed;
 

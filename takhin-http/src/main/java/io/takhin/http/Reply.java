@@ -1,5 +1,6 @@
 package io.takhin.http;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -18,7 +19,7 @@ record Reply(int status, String contentType, Map<String, String> headers, byte[]
     }
 
     Reply withHeader(String name, String value) {
-        var copy = new java.util.HashMap<>(headers);
+        var copy = new HashMap<>(headers);
         copy.put(name, value);
         return new Reply(status, contentType, copy, body);
     }
