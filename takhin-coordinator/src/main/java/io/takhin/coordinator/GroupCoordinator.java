@@ -330,11 +330,11 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    /** Makes the drain's commits durable in one append, then completes their futures (C5). */
+    /**
+     * Makes the drain's commits durable in one append, then completes their futures (C5). Runs after
+     * every drain, even one without commits: it also removes groups that became DEAD.
+     */
     private void flush(List<CompletableFuture<Void>> awaitingFlush) {
-        if (awaitingFlush.isEmpty() && !manager.hasPending()) {
-            return;
-        }
         try {
             manager.flush();
             for (CompletableFuture<Void> future : awaitingFlush) {

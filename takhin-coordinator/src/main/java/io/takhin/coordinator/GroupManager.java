@@ -193,10 +193,6 @@ final class GroupManager {
         touched.add(groupId);
     }
 
-    boolean hasPending() {
-        return !pending.isEmpty();
-    }
-
     /**
      * Appends the pending batch to the offsets log as one batch (one fsync), then applies it to the
      * groups and publishes it (C5). Groups left with no members and no offsets are removed.
