@@ -1,0 +1,674 @@
+package io.takhin.storage.log;
+
+import io.takhin.common.StorageException;
+import io.takhin.common.Time;
+import io.takhin.common.TopicPartition;
+import io.takhin.storage.record.AppendRecord;
+import io.takhin.storage.record.RecordBatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition: appends batches durably, serves them to readers, rolls segments,
+ * enforces retention. See the package documentation for the on-disk layout and invariants.
+ *
+ * <p>Thread-safety: thread-safe. Appends, rolls and retention are serialised by {@code writeLock}
+ * (one writer); fsyncs by {@code flushLock}, which is not held while writing, so appends that
+ * arrive during an fsync share the next one (group commit). Readers take no lock: they read the
+ * volatile {@link LogPosition} high watermark and then the segments below it (I5). The log end,
+ * durable and high-watermark positions are volatile references to immutable snapshots, each
+ * written only by the holder of the lock named at its field.
+ */
+public final class PartitionLog implements AutoCloseable {
+    /** Marker a standalone log writes on clean close; its presence at open skips the scan. */
+    static final String CLEAN_SHUTDOWN_FILE = "clean-shutdown";
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+    private static final int REUSED_BUFFER_MAX_BYTES = 1 << 20;
+    private static final int READ_ATTEMPTS = 3;
+
+    private final Path directory;
+    private final TopicPartition topicPartition;
+    private final LogConfig config;
+    private final Time time;
+    private final IoHooks hooks;
+    private final boolean managed;
+    private final RecoveryReport recoveryReport;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final AppendNotifier notifier;
+    private final AtomicLong fsyncCount = new AtomicLong();
+    private final List<ScheduledFuture<?>> scheduledTasks = new CopyOnWriteArrayList<>();
+    private @Nullable ScheduledExecutorService ownScheduler;
+
+    /** Everything written; changed by the writeLock holder. */
+    private volatile LogPosition logEnd;
+    /** Everything fsynced; changed by the flushLock holder. */
+    private volatile LogPosition durable;
+    /** What readers may see: {@link #durable}, or {@link #logEnd} in interval-flush mode. */
+    private volatile LogPosition highWatermark;
+
+    private volatile long logStartOffset;
+    private volatile boolean failed;
+    private volatile boolean closed;
+    private volatile boolean closedCleanly;
+    /** Guarded by writeLock. */
+    private long lastTimestampMs;
+    /** Guarded by writeLock; reused for batches up to {@link #REUSED_BUFFER_MAX_BYTES}. */
+    private ByteBuffer encodeBuffer = ByteBuffer.allocate(0);
+
+    /** How a log is opened: by itself, or by a {@link LogManager} that owns marker and scheduler. */
+    record Options(
+            boolean managed,
+            boolean cleanShutdown,
+            IoHooks hooks,
+            @Nullable ScheduledExecutorService scheduler) {
+        static Options standalone(IoHooks hooks) {
+            return new Options(false, false, hooks, null);
+        }
+    }
+
+    private PartitionLog(
+            Path directory,
+            TopicPartition topicPartition,
+            LogConfig config,
+            Time time,
+            Options options,
+            Recovery.Result recovered) {
+        this.directory = directory;
+        this.topicPartition = topicPartition;
+        this.config = config;
+        this.time = time;
+        this.hooks = options.hooks();
+        this.managed = options.managed();
+        this.recoveryReport = recovered.report();
+        for (Segment segment : recovered.segments()) {
+            segments.put(segment.baseOffset(), segment);
+            lastTimestampMs = Math.max(lastTimestampMs, segment.maxTimestampMs());
+        }
+        Segment active = recovered.segments().getLast();
+        this.logEnd = new LogPosition(active.endOffset(), active.baseOffset(), active.sizeBytes());
+        this.durable = logEnd;
+        this.highWatermark = logEnd;
+        this.logStartOffset = segments.firstKey();
+        this.notifier = new AppendNotifier(() -> highWatermark.offset());
+    }
+
+    /**
+     * Opens (creating if absent) the log in {@code directory}, recovering it if it was not closed
+     * cleanly. A log opened this way keeps its own clean-shutdown marker in the directory and runs
+     * its scheduled tasks (retention, interval flush) on a thread of its own.
+     *
+     * @throws StorageException if the directory cannot be read or written
+     */
+    public static PartitionLog open(Path directory, TopicPartition topicPartition, LogConfig config, Time time) {
+        return open(directory, topicPartition, config, time, Options.standalone(IoHooks.NONE));
+    }
+
+    static PartitionLog open(
+            Path directory, TopicPartition topicPartition, LogConfig config, Time time, Options options) {
+        try {
+            Files.createDirectories(directory);
+            Path marker = directory.resolve(CLEAN_SHUTDOWN_FILE);
+            boolean markerFound = Files.deleteIfExists(marker);
+            if (markerFound) {
+                // Durable before the first append: a crash from now on must not skip the scan.
+                Disk.fsyncDirectory(directory);
+            }
+            boolean cleanShutdown = options.managed() ? options.cleanShutdown() : markerFound;
+            Recovery.Result recovered = Recovery.run(directory, topicPartition, config, cleanShutdown, options.hooks());
+            PartitionLog partitionLog = new PartitionLog(directory, topicPartition, config, time, options, recovered);
+            partitionLog.schedule(options.scheduler());
+            return partitionLog;
+        } catch (IOException e) {
+            throw new StorageException(
+                    "cannot open the log of partition " + topicPartition + " in " + directory + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void schedule(@Nullable ScheduledExecutorService sharedScheduler) {
+        boolean retention = config.retentionBytes() >= 0 || config.retentionMs() >= 0;
+        if (!retention && !config.intervalFlush()) {
+            return;
+        }
+        ScheduledExecutorService scheduler = sharedScheduler;
+        if (scheduler == null) {
+            scheduler = StorageThreads.scheduler("takhin-log-" + topicPartition);
+            ownScheduler = scheduler;
+        }
+        if (config.intervalFlush()) {
+            long intervalMs = config.flushIntervalMs();
+            scheduledTasks.add(scheduler.scheduleWithFixedDelay(
+                    this::scheduledFlush, intervalMs, intervalMs, TimeUnit.MILLISECONDS));
+        }
+        if (retention) {
+            long intervalMs = config.retentionCheckIntervalMs();
+            scheduledTasks.add(scheduler.scheduleWithFixedDelay(
+                    this::scheduledRetention, intervalMs, intervalMs, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /**
+     * Appends the records as one batch and returns once they are durable: fsynced (I3), or, in
+     * interval-flush mode, written. Every record gets the same append time, taken from the clock
+     * but never below the previous append's, so timestamps never decrease.
+     *
+     * @throws IllegalArgumentException if {@code records} is empty
+     * @throws StorageException if the log is closed or failed, or the write or fsync fails (then the
+     *     log is failed: it refuses appends until reopened, and this append is not acknowledged)
+     */
+    public AppendResult append(List<AppendRecord> records) {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("records must not be empty");
+        }
+        int batchSizeBytes = RecordBatch.sizeInBytes(records);
+        AppendResult result;
+        CompletableFuture<Void> published = null;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            long timestampMs = Math.max(time.wallClockMs(), lastTimestampMs);
+            long baseOffset = logEnd.offset();
+            ByteBuffer batch = encodeLocked(baseOffset, timestampMs, records, batchSizeBytes);
+            Segment segment = maybeRollLocked(batchSizeBytes, timestampMs, baseOffset, records.size());
+            segment.appendLocked(batch, baseOffset, records.size(), timestampMs, config.indexIntervalBytes());
+            lastTimestampMs = timestampMs;
+            logEnd = new LogPosition(baseOffset + records.size(), segment.baseOffset(), segment.sizeBytes());
+            result = new AppendResult(baseOffset, baseOffset + records.size() - 1, timestampMs);
+            if (config.intervalFlush()) {
+                highWatermark = logEnd;
+                published = notifier.swap();
+            }
+        } catch (IOException e) {
+            throw fail(e, "write");
+        } finally {
+            writeLock.unlock();
+        }
+        if (published != null) {
+            published.complete(null);
+        } else {
+            awaitDurable(result.lastOffset() + 1);
+        }
+        return result;
+    }
+
+    /** Encodes into the reused buffer when the batch fits. Guarded by writeLock. */
+    private ByteBuffer encodeLocked(long baseOffset, long timestampMs, List<AppendRecord> records, int sizeBytes) {
+        ByteBuffer buffer = encodeBuffer;
+        if (sizeBytes > buffer.capacity()) {
+            buffer = ByteBuffer.allocate(sizeBytes);
+            if (sizeBytes <= REUSED_BUFFER_MAX_BYTES) {
+                encodeBuffer = buffer;
+            }
+        }
+        buffer.clear().limit(sizeBytes);
+        RecordBatch.encodeInto(buffer, baseOffset, timestampMs, records);
+        return buffer.flip();
+    }
+
+    /** Rolls when the batch would overfill the active segment, it is too old, or offsets overflow. */
+    private Segment maybeRollLocked(int batchSizeBytes, long timestampMs, long baseOffset, int recordCount)
+            throws IOException {
+        Segment active = segments.lastEntry().getValue();
+        if (active.sizeBytes() == 0) {
+            return active;
+        }
+        boolean full = (long) active.sizeBytes() + batchSizeBytes > config.segmentBytes();
+        boolean old = timestampMs - active.firstTimestampMs() >= config.segmentMs();
+        boolean relativeOffsetOverflow = baseOffset + recordCount - 1 - active.baseOffset() > Integer.MAX_VALUE;
+        if (!full && !old && !relativeOffsetOverflow) {
+            return active;
+        }
+        return rollLocked(active, baseOffset);
+    }
+
+    /**
+     * Seals the active segment and starts a new one at {@code newBaseOffset}. Guarded by writeLock.
+     * The old segment is fsynced first, so the recovery point can move to the new base offset.
+     */
+    private Segment rollLocked(Segment active, long newBaseOffset) throws IOException {
+        active.flushAll();
+        Segment next = Segment.create(directory, newBaseOffset, hooks);
+        try {
+            Disk.fsyncDirectory(directory);
+        } catch (IOException e) {
+            next.close();
+            throw e;
+        }
+        segments.put(newBaseOffset, next);
+        Checkpoint.write(directory, newBaseOffset);
+        log.debug("{}: rolled to segment {}", topicPartition, newBaseOffset);
+        return next;
+    }
+
+    /**
+     * Group commit: returns once everything below {@code endOffset} is fsynced. Whoever gets the
+     * flush lock fsyncs all that is written by then and publishes it; an appender that finds its
+     * batch already durable returns without an fsync of its own.
+     */
+    private void awaitDurable(long endOffset) {
+        if (highWatermark.offset() >= endOffset) {
+            return;
+        }
+        CompletableFuture<Void> published = null;
+        flushLock.lock();
+        try {
+            if (durable.offset() < endOffset) {
+                if (failed || closed) {
+                    throw notWritable();
+                }
+                published = flushLocked();
+            }
+        } finally {
+            flushLock.unlock();
+        }
+        if (published != null) {
+            published.complete(null);
+        }
+    }
+
+    /**
+     * Fsyncs every segment written since the last flush; in fsync mode also publishes the new high
+     * watermark and returns the future to complete once no lock is held. Guarded by flushLock.
+     */
+    private @Nullable CompletableFuture<Void> flushLocked() {
+        LogPosition target = logEnd;
+        if (target.equals(durable)) {
+            return null;
+        }
+        try {
+            Collection<Segment> dirty = segments.subMap(
+                            durable.segmentBaseOffset(), true, target.segmentBaseOffset(), true)
+                    .values();
+            for (Segment segment : dirty) {
+                segment.flush();
+                fsyncCount.incrementAndGet();
+            }
+        } catch (IOException e) {
+            throw fail(e, "fsync");
+        }
+        durable = target;
+        if (config.intervalFlush()) {
+            return null;
+        }
+        highWatermark = target;
+        return notifier.swap();
+    }
+
+    /** Fsyncs everything written so far; in fsync mode appends already did, unless they failed. */
+    public void flush() {
+        CompletableFuture<Void> published = null;
+        flushLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (failed) {
+                throw notWritable();
+            }
+            published = flushLocked();
+        } finally {
+            flushLock.unlock();
+        }
+        if (published != null) {
+            published.complete(null);
+        }
+    }
+
+    private void scheduledFlush() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            // fail() logged the cause once; the log now refuses appends, nothing more to do here.
+            log.debug("{}: scheduled flush failed", topicPartition, e);
+        }
+    }
+
+    /**
+     * Whole batches starting with the one that holds {@code fromOffset}, from one segment, up to
+     * {@code maxBytes} but at least one batch, never beyond the high watermark. Lock-free.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     * @throws StorageException if the log is closed or the read fails
+     */
+    public ReadResult read(long fromOffset, int maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be >= 0, got " + maxBytes);
+        }
+        for (int attempt = 1; ; attempt++) {
+            ensureOpen();
+            LogPosition visible = highWatermark;
+            long startOffset = logStartOffset;
+            if (fromOffset < startOffset) {
+                return new ReadResult.OffsetOutOfRange(startOffset, visible.offset());
+            }
+            if (fromOffset >= visible.offset()) {
+                return new ReadResult.Records(ByteBuffer.allocate(0), visible.offset());
+            }
+            try {
+                ByteBuffer batches = readBelow(fromOffset, maxBytes, visible);
+                if (batches != null) {
+                    return new ReadResult.Records(batches, visible.offset());
+                }
+            } catch (ClosedChannelException e) {
+                if (closed || Thread.currentThread().isInterrupted() || attempt >= READ_ATTEMPTS) {
+                    throw new StorageException("read of partition " + topicPartition + " was interrupted or closed", e);
+                }
+            } catch (IOException e) {
+                throw new StorageException("read of partition " + topicPartition + " failed: " + e, e);
+            }
+            // Retention deleted the segment under us; the next attempt sees the new log start offset.
+            if (attempt >= READ_ATTEMPTS) {
+                throw new IllegalStateException("no segment of " + topicPartition + " holds offset " + fromOffset
+                        + " below the high watermark " + visible.offset());
+            }
+        }
+    }
+
+    private @Nullable ByteBuffer readBelow(long fromOffset, int maxBytes, LogPosition visible) throws IOException {
+        Map.Entry<Long, Segment> entry = segments.floorEntry(fromOffset);
+        while (entry != null && entry.getKey() <= visible.segmentBaseOffset()) {
+            Segment segment = entry.getValue();
+            int limitPosition =
+                    segment.baseOffset() == visible.segmentBaseOffset() ? visible.position() : segment.sizeBytes();
+            ByteBuffer batches = segment.readBatches(fromOffset, maxBytes, limitPosition);
+            if (batches != null) {
+                return batches;
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return null;
+    }
+
+    /**
+     * The first offset whose timestamp is at or after {@code timestampMs}, or the high watermark if
+     * no readable record is that recent. Lock-free.
+     */
+    public long offsetForTimestamp(long timestampMs) {
+        for (int attempt = 1; ; attempt++) {
+            ensureOpen();
+            LogPosition visible = highWatermark;
+            try {
+                return offsetForTimestamp(timestampMs, visible);
+            } catch (ClosedChannelException e) {
+                if (closed || Thread.currentThread().isInterrupted() || attempt >= READ_ATTEMPTS) {
+                    throw new StorageException("read of partition " + topicPartition + " was interrupted or closed", e);
+                }
+            } catch (IOException e) {
+                throw new StorageException("read of partition " + topicPartition + " failed: " + e, e);
+            }
+        }
+    }
+
+    private long offsetForTimestamp(long timestampMs, LogPosition visible) throws IOException {
+        for (Segment segment :
+                segments.headMap(visible.segmentBaseOffset(), true).values()) {
+            boolean partlyVisible = segment.baseOffset() == visible.segmentBaseOffset();
+            if (!partlyVisible && segment.maxTimestampMs() < timestampMs) {
+                continue;
+            }
+            int limitPosition = partlyVisible ? visible.position() : segment.sizeBytes();
+            long offset = segment.offsetForTimestamp(timestampMs, limitPosition);
+            if (offset >= 0) {
+                return offset;
+            }
+        }
+        return visible.offset();
+    }
+
+    /**
+     * Completes when the high watermark passes {@code offset}, that is when a record at
+     * {@code offset} became readable; at once if it already is, and also when the log closes. The
+     * future completes on the thread that published (an appender or the flusher) or closed the log:
+     * dependent stages must not block (use the {@code *Async} variants or hand off).
+     */
+    public CompletableFuture<Void> awaitAppend(long offset) {
+        return notifier.await(offset);
+    }
+
+    /**
+     * Deletes the oldest segments past the retention limits; never the active segment, nor data
+     * that is not durable yet. Returns how many segments went. Runs on the scheduler; tests call it.
+     */
+    int enforceRetention() {
+        List<Segment> deleted;
+        writeLock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            long logSizeBytes = 0;
+            for (Segment segment : segments.values()) {
+                logSizeBytes += segment.sizeBytes();
+            }
+            Collection<Segment> candidates =
+                    segments.headMap(durable.segmentBaseOffset(), false).values();
+            deleted = Retention.select(candidates, logSizeBytes, config, time.wallClockMs());
+            if (deleted.isEmpty()) {
+                return 0;
+            }
+            // The log start offset moves first, so a reader never looks for a deleted segment.
+            logStartOffset = segments.higherKey(deleted.getLast().baseOffset());
+            for (Segment segment : deleted) {
+                segments.remove(segment.baseOffset());
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        deleteFiles(deleted);
+        return deleted.size();
+    }
+
+    private void deleteFiles(List<Segment> deleted) {
+        try {
+            for (Segment segment : deleted) {
+                segment.delete();
+            }
+            Disk.fsyncDirectory(directory);
+            log.info(
+                    "{}: retention deleted {} segments; log start offset is now {}",
+                    topicPartition,
+                    deleted.size(),
+                    logStartOffset);
+        } catch (IOException e) {
+            log.warn("{}: could not delete segment files after retention", topicPartition, e);
+        }
+    }
+
+    private void scheduledRetention() {
+        try {
+            enforceRetention();
+        } catch (RuntimeException e) {
+            log.warn("{}: retention failed", topicPartition, e);
+        }
+    }
+
+    /**
+     * Flushes everything, writes the recovery point and (for a standalone log) the clean-shutdown
+     * marker, closes the files and wakes every waiter. A failed log closes without the marker, so the
+     * next open scans. Idempotent.
+     */
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            writeLock.unlock();
+        }
+        for (ScheduledFuture<?> task : scheduledTasks) {
+            task.cancel(false);
+        }
+        if (ownScheduler != null) {
+            // shutdown, not shutdownNow: an interrupt would close a channel mid-fsync and fail the log.
+            ownScheduler.shutdown();
+        }
+        boolean clean = flushForClose();
+        for (Segment segment : segments.values()) {
+            try {
+                segment.close();
+            } catch (IOException e) {
+                clean = false;
+                log.warn("{}: closing {} failed", topicPartition, segment.logFile(), e);
+            }
+        }
+        if (clean && !managed) {
+            writeCleanShutdownMarker();
+        }
+        closedCleanly = clean;
+        notifier.stop();
+    }
+
+    /** The last flush: data, indexes, recovery point. True if all of it is durable. */
+    private boolean flushForClose() {
+        CompletableFuture<Void> published = null;
+        flushLock.lock();
+        try {
+            if (failed) {
+                return false;
+            }
+            published = flushLocked();
+            segments.lastEntry().getValue().flushAll();
+            Checkpoint.write(directory, logEnd.offset());
+            return true;
+        } catch (IOException e) {
+            fail(e, "flush on close");
+            return false;
+        } catch (StorageException e) {
+            return false;
+        } finally {
+            flushLock.unlock();
+            if (published != null) {
+                published.complete(null);
+            }
+        }
+    }
+
+    private void writeCleanShutdownMarker() {
+        try {
+            Files.write(directory.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+            Disk.fsyncDirectory(directory);
+        } catch (IOException e) {
+            log.warn("{}: could not write the clean-shutdown marker; the next open will scan", topicPartition, e);
+        }
+    }
+
+    /** Marks the log failed (it refuses appends until reopened) and returns the exception to throw. */
+    private StorageException fail(IOException cause, String action) {
+        if (!failed) {
+            failed = true;
+            log.error("{}: {} failed; the partition refuses appends until restart", topicPartition, action, cause);
+        }
+        return new StorageException(
+                "partition " + topicPartition + " failed: " + action + " failed (" + cause
+                        + "); it refuses appends until restart",
+                cause);
+    }
+
+    private void ensureWritable() {
+        if (failed || closed) {
+            throw notWritable();
+        }
+    }
+
+    private StorageException notWritable() {
+        return failed
+                ? new StorageException(
+                        "partition " + topicPartition + " failed after an I/O error; it refuses appends until restart")
+                : new StorageException("partition " + topicPartition + " is closed");
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StorageException("partition " + topicPartition + " is closed");
+        }
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    /** The offset after the last readable record: durable, or written in interval-flush mode. */
+    public long highWatermark() {
+        return highWatermark.offset();
+    }
+
+    /** The offset the next append gets. */
+    public long logEndOffset() {
+        return logEnd.offset();
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    /** What recovery found when this log was opened. */
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    public boolean isFailed() {
+        return failed;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** True once {@link #close} made everything durable and wrote the recovery point. */
+    boolean closedCleanly() {
+        return closedCleanly;
+    }
+
+    /** The segments in offset order; for tests and invariant checks. */
+    List<Segment> segments() {
+        return new ArrayList<>(segments.values());
+    }
+
+    /** The published high watermark snapshot; for invariant checks. */
+    LogPosition highWatermarkPosition() {
+        return highWatermark;
+    }
+
+    /** Log fsyncs done by group commits and interval flushes (not rolls); for tests. */
+    long fsyncCount() {
+        return fsyncCount.get();
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    LogConfig config() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog[" + topicPartition + ", logStartOffset=" + logStartOffset + ", highWatermark="
+                + highWatermark.offset() + ", logEndOffset=" + logEnd.offset() + "]";
+    }
+}
