@@ -34,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * <p>What it guarantees (the invariants of the package): every assignable partition whose topic
- * has a subscriber has exactly one owner, a subscriber of its topic (C1); no member owns a partition
- * that an eligible member with two or fewer partitions less could own, so members with the same
- * subscription differ by at most one partition (C2); a partition moves only if its owner is gone or
+ * has a subscriber has exactly one owner, a subscriber of its topic (C1, C2); no member owns a
+ * partition that an eligible member with at least two partitions fewer could own, so members with
+ * the same subscription differ by at most one partition (C2); a partition moves only if its owner is gone or
  * no longer eligible, or if balance needs it: no single moved partition could go back to its
  * previous owner without breaking C2, and in a group whose members share one subscription the
  * number of moves is the minimum any balanced assignment needs (C3). Step 3 terminates because
