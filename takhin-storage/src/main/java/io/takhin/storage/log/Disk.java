@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +13,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /** File-system steps that must be done in a particular way to survive a crash. Stateless. */
 final class Disk {
@@ -24,6 +27,30 @@ final class Disk {
     static void fsyncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
+        }
+    }
+
+    /**
+     * Creates a directory and any missing parents, fsyncing the parent of each one created, so that
+     * the new directory survives a crash.
+     */
+    static void createDirectories(Path directory) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path path = directory.toAbsolutePath();
+                path != null && !Files.isDirectory(path);
+                path = path.getParent()) {
+            missing.push(path);
+        }
+        while (!missing.isEmpty()) {
+            Path path = missing.pop();
+            try {
+                Files.createDirectory(path);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(path)) {
+                    throw e;
+                }
+            }
+            fsyncDirectory(path.getParent());
         }
     }
 

@@ -80,7 +80,7 @@ public final class LogManager implements AutoCloseable {
         ScheduledExecutorService scheduler = StorageThreads.scheduler("takhin-storage-scheduler");
         LogManager manager = new LogManager(dataDirectory, config, time, scheduler);
         try {
-            Files.createDirectories(dataDirectory);
+            Disk.createDirectories(dataDirectory);
             boolean cleanShutdown = Files.deleteIfExists(dataDirectory.resolve(CLEAN_SHUTDOWN_FILE));
             manager.removeUnfinishedTopicDirectories();
             // Durable before any append: a crash from now on must not skip the scan.

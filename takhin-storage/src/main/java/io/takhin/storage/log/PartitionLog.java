@@ -1,19 +1,19 @@
 package io.takhin.storage.log;
 
+import io.takhin.common.ErrorCode;
 import io.takhin.common.StorageException;
+import io.takhin.common.TakhinException;
 import io.takhin.common.Time;
 import io.takhin.common.TopicPartition;
 import io.takhin.storage.record.AppendRecord;
 import io.takhin.storage.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,7 +43,6 @@ public final class PartitionLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
     private static final int REUSED_BUFFER_MAX_BYTES = 1 << 20;
-    private static final int READ_ATTEMPTS = 3;
 
     private final Path directory;
     private final TopicPartition topicPartition;
@@ -56,6 +55,7 @@ public final class PartitionLog implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock flushLock = new ReentrantLock();
     private final AppendNotifier notifier;
+    private final LogReader reader;
     private final AtomicLong fsyncCount = new AtomicLong();
     private final List<ScheduledFuture<?>> scheduledTasks = new CopyOnWriteArrayList<>();
     private @Nullable ScheduledExecutorService ownScheduler;
@@ -111,6 +111,7 @@ public final class PartitionLog implements AutoCloseable {
         this.highWatermark = logEnd;
         this.logStartOffset = segments.firstKey();
         this.notifier = new AppendNotifier(() -> highWatermark.offset());
+        this.reader = new LogReader(this, segments);
     }
 
     /**
@@ -127,7 +128,7 @@ public final class PartitionLog implements AutoCloseable {
     static PartitionLog open(
             Path directory, TopicPartition topicPartition, LogConfig config, Time time, Options options) {
         try {
-            Files.createDirectories(directory);
+            Disk.createDirectories(directory);
             Path marker = directory.resolve(CLEAN_SHUTDOWN_FILE);
             boolean markerFound = Files.deleteIfExists(marker);
             if (markerFound) {
@@ -174,6 +175,8 @@ public final class PartitionLog implements AutoCloseable {
      * but never below the previous append's, so timestamps never decrease.
      *
      * @throws IllegalArgumentException if {@code records} is empty
+     * @throws TakhinException with {@code PAYLOAD_TOO_LARGE} if the batch would be larger than
+     *     {@link RecordBatch#MAX_BATCH_SIZE_BYTES}
      * @throws StorageException if the log is closed or failed, or the write or fsync fails (then the
      *     log is failed: it refuses appends until reopened, and this append is not acknowledged)
      */
@@ -181,7 +184,14 @@ public final class PartitionLog implements AutoCloseable {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("records must not be empty");
         }
-        int batchSizeBytes = RecordBatch.sizeInBytes(records);
+        long encodedSizeBytes = RecordBatch.sizeInBytes(records);
+        if (encodedSizeBytes > RecordBatch.MAX_BATCH_SIZE_BYTES) {
+            throw new TakhinException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "the records encode to " + encodedSizeBytes + " bytes; the limit per append is "
+                            + RecordBatch.MAX_BATCH_SIZE_BYTES + " bytes");
+        }
+        int batchSizeBytes = (int) encodedSizeBytes;
         AppendResult result;
         CompletableFuture<Void> published = null;
         writeLock.lock();
@@ -352,52 +362,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws StorageException if the log is closed or the read fails
      */
     public ReadResult read(long fromOffset, int maxBytes) {
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("maxBytes must be >= 0, got " + maxBytes);
-        }
-        for (int attempt = 1; ; attempt++) {
-            ensureOpen();
-            LogPosition visible = highWatermark;
-            long startOffset = logStartOffset;
-            if (fromOffset < startOffset) {
-                return new ReadResult.OffsetOutOfRange(startOffset, visible.offset());
-            }
-            if (fromOffset >= visible.offset()) {
-                return new ReadResult.Records(ByteBuffer.allocate(0), visible.offset());
-            }
-            try {
-                ByteBuffer batches = readBelow(fromOffset, maxBytes, visible);
-                if (batches != null) {
-                    return new ReadResult.Records(batches, visible.offset());
-                }
-            } catch (ClosedChannelException e) {
-                if (closed || Thread.currentThread().isInterrupted() || attempt >= READ_ATTEMPTS) {
-                    throw new StorageException("read of partition " + topicPartition + " was interrupted or closed", e);
-                }
-            } catch (IOException e) {
-                throw new StorageException("read of partition " + topicPartition + " failed: " + e, e);
-            }
-            // Retention deleted the segment under us; the next attempt sees the new log start offset.
-            if (attempt >= READ_ATTEMPTS) {
-                throw new IllegalStateException("no segment of " + topicPartition + " holds offset " + fromOffset
-                        + " below the high watermark " + visible.offset());
-            }
-        }
-    }
-
-    private @Nullable ByteBuffer readBelow(long fromOffset, int maxBytes, LogPosition visible) throws IOException {
-        Map.Entry<Long, Segment> entry = segments.floorEntry(fromOffset);
-        while (entry != null && entry.getKey() <= visible.segmentBaseOffset()) {
-            Segment segment = entry.getValue();
-            int limitPosition =
-                    segment.baseOffset() == visible.segmentBaseOffset() ? visible.position() : segment.sizeBytes();
-            ByteBuffer batches = segment.readBatches(fromOffset, maxBytes, limitPosition);
-            if (batches != null) {
-                return batches;
-            }
-            entry = segments.higherEntry(entry.getKey());
-        }
-        return null;
+        return reader.read(fromOffset, maxBytes);
     }
 
     /**
@@ -405,35 +370,7 @@ public final class PartitionLog implements AutoCloseable {
      * no readable record is that recent. Lock-free.
      */
     public long offsetForTimestamp(long timestampMs) {
-        for (int attempt = 1; ; attempt++) {
-            ensureOpen();
-            LogPosition visible = highWatermark;
-            try {
-                return offsetForTimestamp(timestampMs, visible);
-            } catch (ClosedChannelException e) {
-                if (closed || Thread.currentThread().isInterrupted() || attempt >= READ_ATTEMPTS) {
-                    throw new StorageException("read of partition " + topicPartition + " was interrupted or closed", e);
-                }
-            } catch (IOException e) {
-                throw new StorageException("read of partition " + topicPartition + " failed: " + e, e);
-            }
-        }
-    }
-
-    private long offsetForTimestamp(long timestampMs, LogPosition visible) throws IOException {
-        for (Segment segment :
-                segments.headMap(visible.segmentBaseOffset(), true).values()) {
-            boolean partlyVisible = segment.baseOffset() == visible.segmentBaseOffset();
-            if (!partlyVisible && segment.maxTimestampMs() < timestampMs) {
-                continue;
-            }
-            int limitPosition = partlyVisible ? visible.position() : segment.sizeBytes();
-            long offset = segment.offsetForTimestamp(timestampMs, limitPosition);
-            if (offset >= 0) {
-                return offset;
-            }
-        }
-        return visible.offset();
+        return reader.offsetForTimestamp(timestampMs);
     }
 
     /**
@@ -599,12 +536,6 @@ public final class PartitionLog implements AutoCloseable {
                 ? new StorageException(
                         "partition " + topicPartition + " failed after an I/O error; it refuses appends until restart")
                 : new StorageException("partition " + topicPartition + " is closed");
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new StorageException("partition " + topicPartition + " is closed");
-        }
     }
 
     public long logStartOffset() {

@@ -60,15 +60,30 @@ public final class RecordBatch {
 
     private RecordBatch() {}
 
-    /** The encoded size of a batch holding {@code records}. */
-    public static int sizeInBytes(List<AppendRecord> records) {
+    /**
+     * The largest batch, in bytes, that is encoded or accepted by {@link #validate}. Recovery reads a
+     * whole batch into memory to check its CRC, so a torn length field must not make it allocate
+     * gigabytes; producers are limited far below this by the HTTP layer.
+     */
+    public static final int MAX_BATCH_SIZE_BYTES = 64 << 20;
+
+    /**
+     * The encoded size of a batch holding {@code records}; may exceed
+     * {@link #MAX_BATCH_SIZE_BYTES}, which {@link #encode} then rejects.
+     */
+    public static long sizeInBytes(List<AppendRecord> records) {
         long size = HEADER_SIZE;
         for (AppendRecord record : records) {
             size += recordSizeInBytes(record);
         }
-        if (size > Integer.MAX_VALUE - 8) {
+        return size;
+    }
+
+    private static int checkedSizeInBytes(List<AppendRecord> records) {
+        long size = sizeInBytes(records);
+        if (size > MAX_BATCH_SIZE_BYTES) {
             throw new IllegalArgumentException("batch of " + records.size() + " records is " + size
-                    + " bytes; the limit is " + (Integer.MAX_VALUE - 8));
+                    + " bytes; the limit is " + MAX_BATCH_SIZE_BYTES);
         }
         return (int) size;
     }
@@ -78,7 +93,7 @@ public final class RecordBatch {
      * {@code timestampMs}: the log assigns append time.
      */
     public static ByteBuffer encode(long baseOffset, long timestampMs, List<AppendRecord> records) {
-        ByteBuffer buffer = ByteBuffer.allocate(sizeInBytes(records));
+        ByteBuffer buffer = ByteBuffer.allocate(checkedSizeInBytes(records));
         encodeInto(buffer, baseOffset, timestampMs, records);
         return buffer.flip();
     }
@@ -86,6 +101,9 @@ public final class RecordBatch {
     /**
      * Encodes a batch at the buffer's position and advances the position past it; for callers that
      * reuse one buffer. The buffer needs {@link #sizeInBytes(List)} bytes remaining.
+     *
+     * @throws IllegalArgumentException if there are no records, the batch is larger than
+     *     {@link #MAX_BATCH_SIZE_BYTES} or the buffer too small
      */
     public static void encodeInto(ByteBuffer target, long baseOffset, long timestampMs, List<AppendRecord> records) {
         if (records.isEmpty()) {
@@ -94,7 +112,7 @@ public final class RecordBatch {
         if (baseOffset < 0) {
             throw new IllegalArgumentException("baseOffset must be >= 0, got " + baseOffset);
         }
-        int size = sizeInBytes(records);
+        int size = checkedSizeInBytes(records);
         if (target.remaining() < size) {
             throw new IllegalArgumentException("batch needs " + size + " bytes, buffer has " + target.remaining());
         }
@@ -159,9 +177,9 @@ public final class RecordBatch {
             return new BatchValidation.Incomplete(LOG_OVERHEAD);
         }
         int batchLength = buffer.getInt(position + LENGTH_OFFSET);
-        if (batchLength < MIN_BATCH_LENGTH || batchLength > Integer.MAX_VALUE - LOG_OVERHEAD) {
-            return new BatchValidation.Corrupt(
-                    "batch length " + batchLength + " is outside " + MIN_BATCH_LENGTH + ".." + Integer.MAX_VALUE);
+        if (batchLength < MIN_BATCH_LENGTH || batchLength > MAX_BATCH_SIZE_BYTES - LOG_OVERHEAD) {
+            return new BatchValidation.Corrupt("batch length " + batchLength + " is outside " + MIN_BATCH_LENGTH + ".."
+                    + (MAX_BATCH_SIZE_BYTES - LOG_OVERHEAD));
         }
         int size = LOG_OVERHEAD + batchLength;
         if (available < size) {

@@ -6,8 +6,10 @@ import static io.takhin.storage.log.TestLogs.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.takhin.common.ErrorCode;
 import io.takhin.common.ManualTime;
 import io.takhin.common.StorageException;
+import io.takhin.common.TakhinException;
 import io.takhin.common.Time;
 import io.takhin.storage.TestSeed;
 import io.takhin.storage.record.AppendRecord;
@@ -58,6 +60,17 @@ class PartitionLogTest {
         assertThat(log.highWatermark()).isEqualTo(3);
         assertThat(log.logEndOffset()).isEqualTo(3);
         assertThat(values(log, 0)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void append_batchOverLimit_payloadTooLarge() {
+        PartitionLog log = open(LogConfig.defaults());
+        List<AppendRecord> huge = List.of(new AppendRecord(null, new byte[RecordBatch.MAX_BATCH_SIZE_BYTES]));
+
+        assertThatThrownBy(() -> log.append(huge))
+                .isInstanceOfSatisfying(
+                        TakhinException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        assertThat(log.logEndOffset()).isZero();
     }
 
     @Test
@@ -120,7 +133,7 @@ class PartitionLogTest {
         for (int i = 0; i < 10; i++) {
             log.append(records("value-" + i));
         }
-        int batchSize = RecordBatch.sizeInBytes(records("value-0"));
+        int batchSize = (int) RecordBatch.sizeInBytes(records("value-0"));
 
         ByteBuffer batches = TestLogs.records(log.read(0, batchSize * 3 + batchSize / 2));
 

@@ -35,7 +35,7 @@ class RecordBatchTest {
     @Test
     void encodeInto_atBufferPosition_advancesPastBatch() {
         List<AppendRecord> records = List.of(TestRecords.of("a"), TestRecords.of("bc"));
-        ByteBuffer buffer = ByteBuffer.allocate(7 + RecordBatch.sizeInBytes(records));
+        ByteBuffer buffer = ByteBuffer.allocate(7 + (int) RecordBatch.sizeInBytes(records));
         buffer.position(7);
 
         RecordBatch.encodeInto(buffer, 5, 10, records);
