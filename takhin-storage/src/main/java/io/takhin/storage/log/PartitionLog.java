@@ -9,6 +9,7 @@ import io.takhin.storage.record.AppendRecord;
 import io.takhin.storage.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -311,8 +312,7 @@ public final class PartitionLog implements AutoCloseable {
                             durable.segmentBaseOffset(), true, target.segmentBaseOffset(), true)
                     .values();
             for (Segment segment : dirty) {
-                segment.flush();
-                fsyncCount.incrementAndGet();
+                flushUnlessDeleted(segment);
             }
         } catch (IOException e) {
             throw fail(e, "fsync");
@@ -323,6 +323,25 @@ public final class PartitionLog implements AutoCloseable {
         }
         highWatermark = target;
         return notifier.swap();
+    }
+
+    /**
+     * Fsyncs a segment in the flush range. Retention may delete a sealed segment meanwhile (in
+     * interval mode the durable position lags the readable one); that is harmless, because a roll
+     * fsyncs a segment before sealing it.
+     */
+    private void flushUnlessDeleted(Segment segment) throws IOException {
+        if (segment.isClosed()) {
+            return;
+        }
+        try {
+            segment.flush();
+            fsyncCount.incrementAndGet();
+        } catch (ClosedChannelException e) {
+            if (!segment.isClosed()) {
+                throw e;
+            }
+        }
     }
 
     /** Fsyncs everything written so far; in fsync mode appends already did, unless they failed. */
@@ -384,8 +403,10 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Deletes the oldest segments past the retention limits; never the active segment, nor data
-     * that is not durable yet. Returns how many segments went. Runs on the scheduler; tests call it.
+     * Deletes the oldest segments past the retention limits: only sealed segments wholly below the
+     * high watermark's segment, so never the active segment nor data readers cannot see yet (sealed
+     * segments are durable: a roll fsyncs them). Returns how many segments went. Runs on the
+     * scheduler; tests call it.
      */
     int enforceRetention() {
         List<Segment> deleted;
@@ -399,7 +420,7 @@ public final class PartitionLog implements AutoCloseable {
                 logSizeBytes += segment.sizeBytes();
             }
             Collection<Segment> candidates =
-                    segments.headMap(durable.segmentBaseOffset(), false).values();
+                    segments.headMap(highWatermark.segmentBaseOffset(), false).values();
             deleted = Retention.select(candidates, logSizeBytes, config, time.wallClockMs());
             if (deleted.isEmpty()) {
                 return 0;

@@ -294,6 +294,28 @@ class PartitionLogTest {
         CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * An interrupt closes the FileChannel the interrupted thread reads from; readers have their own
+     * channel, so the writer and other readers carry on.
+     */
+    @Test
+    void read_interruptedReader_otherReadersAndWriterCarryOn() {
+        PartitionLog log = open(LogConfig.defaults());
+        log.append(records("a"));
+
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> log.read(0, 100)).isInstanceOf(StorageException.class);
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(values(log, 0)).containsExactly("a");
+        log.append(records("b"));
+        assertThat(log.isFailed()).isFalse();
+        assertThat(values(log, 0)).containsExactly("a", "b");
+    }
+
     @Test
     void close_wakesWaitersAndRefusesAppends() throws Exception {
         PartitionLog log = PartitionLog.open(directory, PARTITION, LogConfig.defaults(), time);

@@ -8,7 +8,11 @@ import io.takhin.common.ManualTime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +98,28 @@ class RetentionTest {
 
         assertThat(log.enforceRetention()).isZero();
         assertThat(log.logStartOffset()).isZero();
+    }
+
+    /** The scheduler enforces retention by itself; the test waits for the file deletion event. */
+    @Test
+    void scheduledRetention_deletesSegmentsWithoutBeingCalled() throws Exception {
+        Files.createDirectories(directory);
+        try (WatchService watcher = directory.getFileSystem().newWatchService()) {
+            directory.register(watcher, StandardWatchEventKinds.ENTRY_DELETE);
+            PartitionLog log =
+                    open(TestLogs.smallSegments(300).withRetentionBytes(600).withRetentionCheckIntervalMs(5));
+            appendValues(log, 40);
+
+            boolean segmentDeleted = false;
+            while (!segmentDeleted) {
+                WatchKey key = watcher.poll(30, TimeUnit.SECONDS);
+                assertThat(key).as("a segment file was deleted within 30 s").isNotNull();
+                segmentDeleted = key.pollEvents().stream()
+                        .anyMatch(event -> event.context().toString().endsWith(".log"));
+                key.reset();
+            }
+            assertThat(log.logStartOffset()).isPositive();
+        }
     }
 
     @Test
