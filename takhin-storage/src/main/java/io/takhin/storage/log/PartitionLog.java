@@ -59,7 +59,7 @@ public final class PartitionLog implements AutoCloseable {
     private final LogReader reader;
     private final AtomicLong fsyncCount = new AtomicLong();
     private final List<ScheduledFuture<?>> scheduledTasks = new CopyOnWriteArrayList<>();
-    private @Nullable ScheduledExecutorService ownScheduler;
+    private volatile @Nullable ScheduledExecutorService ownScheduler;
 
     /** Everything written; changed by the writeLock holder. */
     private volatile LogPosition logEnd;
@@ -182,6 +182,20 @@ public final class PartitionLog implements AutoCloseable {
      *     log is failed: it refuses appends until reopened, and this append is not acknowledged)
      */
     public AppendResult append(List<AppendRecord> records) {
+        // FileChannel is interruptible: an interrupt pending when the write or fsync starts would
+        // close the channel and fail the partition. Defer it to after the append instead; one that
+        // arrives during the I/O still fails the partition (see the package documentation).
+        boolean interrupted = Thread.interrupted();
+        try {
+            return appendUninterrupted(records);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private AppendResult appendUninterrupted(List<AppendRecord> records) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("records must not be empty");
         }

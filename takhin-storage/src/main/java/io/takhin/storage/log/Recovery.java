@@ -73,6 +73,10 @@ final class Recovery {
             closeQuietly(segments, e);
             throw e;
         }
+        if (indexesRebuilt > 0) {
+            // A rebuilt index file may be new (it was missing): make its directory entry durable.
+            Disk.fsyncDirectory(directory);
+        }
         long logEndOffset = segments.getLast().endOffset();
         RecoveryReport report =
                 new RecoveryReport(topicPartition, cleanShutdown, bytesTruncated, logEndOffset, indexesRebuilt);

@@ -62,8 +62,9 @@
  * durable); a failed read throws StorageException without failing the partition. FileChannel is
  * interruptible: interrupting a thread inside {@code append} closes the segment's write channel
  * and fails the partition, because the outcome of the write is then unknown and a new channel
- * could miss an earlier writeback error; callers must not interrupt appending threads. A reader's
- * interrupt only costs that reader its read. Recovery never throws for corrupt data: it truncates at
+ * could miss an earlier writeback error. An interrupt already pending when append starts is deferred
+ * until it returns; callers must still not interrupt threads while they append. A reader's interrupt
+ * only costs that reader its read (readers have their own channel). Recovery never throws for corrupt data: it truncates at
  * the first bad batch and reports it in a {@link io.takhin.storage.log.RecoveryReport}.
  */
 @NullMarked

@@ -316,6 +316,25 @@ class PartitionLogTest {
         assertThat(values(log, 0)).containsExactly("a", "b");
     }
 
+    /** An interrupt pending when append starts must not close the write channel and fail the log. */
+    @Test
+    void append_interruptPending_appendsAndKeepsTheInterrupt() {
+        PartitionLog log = open(LogConfig.defaults());
+
+        Thread.currentThread().interrupt();
+        AppendResult result;
+        try {
+            result = log.append(records("a"));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(result.baseOffset()).isZero();
+        assertThat(log.isFailed()).isFalse();
+        assertThat(log.append(records("b")).baseOffset()).isEqualTo(1);
+    }
+
     @Test
     void close_wakesWaitersAndRefusesAppends() throws Exception {
         PartitionLog log = PartitionLog.open(directory, PARTITION, LogConfig.defaults(), time);
