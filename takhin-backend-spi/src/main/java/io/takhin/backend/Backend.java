@@ -9,6 +9,10 @@ public interface Backend extends AutoCloseable {
 
     Producer producer();
 
+    Consumers consumers();
+
+    GroupAdmin groups();
+
     @Override
     void close();
 }

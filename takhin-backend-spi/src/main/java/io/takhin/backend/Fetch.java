@@ -1,7 +1,6 @@
 package io.takhin.backend;
 
 import java.nio.ByteBuffer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The records one poll returns, readable without copying: {@link #forEach} hands out one reused
@@ -27,7 +26,11 @@ public interface Fetch {
         void accept(RecordView record);
     }
 
-    /** One record, valid only during {@link RecordSink#accept}. Buffers are read-only views. */
+    /**
+     * One record, valid only during {@link RecordSink#accept}. Keys and values are given as a
+     * length and an absolute position in a backing buffer, so an encoder can read them in place
+     * (no slice per record). Callers must not change the buffers or their positions.
+     */
     interface RecordView {
         String topic();
 
@@ -37,18 +40,27 @@ public interface Fetch {
 
         long timestampMs();
 
-        /** The key bytes, or null when the record has no key. */
-        @Nullable
-        ByteBuffer key();
+        /** Length of the key in bytes, or -1 when the record has no key. */
+        int keyLength();
 
-        /** The value bytes, or null for a null value. */
-        @Nullable
-        ByteBuffer value();
+        /** The buffer holding the key at {@link #keyPosition()}. */
+        ByteBuffer keyBuffer();
+
+        int keyPosition();
+
+        /** Length of the value in bytes, or -1 for a null value. */
+        int valueLength();
+
+        /** The buffer holding the value at {@link #valuePosition()}. */
+        ByteBuffer valueBuffer();
+
+        int valuePosition();
 
         int headerCount();
 
         String headerKey(int index);
 
+        /** A read-only slice holding the header's value bytes. */
         ByteBuffer headerValue(int index);
     }
 }

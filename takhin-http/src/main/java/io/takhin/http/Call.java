@@ -59,6 +59,29 @@ final class Call {
         return Optional.ofNullable(query.getValue(name));
     }
 
+    /** The client's IP address, as group descriptions show it. */
+    String clientHost() {
+        return Request.getRemoteAddr(request);
+    }
+
+    /**
+     * Like {@link #jsonBody()}, for routes whose body is optional: an absent or empty body is
+     * returned as zero bytes whatever its Content-Type says.
+     */
+    byte[] optionalJsonBody() {
+        if (request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) == 0) {
+            return new byte[0];
+        }
+        byte[] body = BodyReader.read(
+                Request.asInputStream(request),
+                request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH),
+                route.maxBodyBytes());
+        if (body.length > 0) {
+            BodyReader.checkJsonContentType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+        }
+        return body;
+    }
+
     /**
      * The JSON body, at most the route's {@link Router.Route#maxBodyBytes()} long (413 above it, 400 if
      * the Content-Type is not JSON). Blocks while the body arrives; call it on the virtual thread.

@@ -155,6 +155,23 @@ final class Json {
         return value;
     }
 
+    /** The current token as a long in {@code min..max}; {@code field} names it in the error otherwise. */
+    static long longInRange(JsonParser parser, String field, long min, long max) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            throw TakhinException.invalidArgument(field + " must be an integer, got " + describe(token));
+        }
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw TakhinException.invalidArgument(
+                    field + " must be between " + min + " and " + max + ", got " + parser.getText());
+        }
+        long value = parser.getLongValue();
+        if (value < min || value > max) {
+            throw TakhinException.invalidArgument(field + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
     /** An unknown field is an error: a misspelt field would otherwise be silently ignored. */
     static TakhinException unknownField(String where, String name, String allowed) {
         return TakhinException.invalidArgument(

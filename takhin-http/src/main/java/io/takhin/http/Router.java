@@ -17,7 +17,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class Router {
     /** One route: method, path template, the largest body it accepts, and its handler. */
-    record Route(String method, String template, long maxBodyBytes, Endpoint endpoint) {
+    record Route(String method, String template, long maxBodyBytes, Endpoint endpoint, boolean longPoll) {
+        /** A route whose requests answer promptly; each holds a concurrency permit until written. */
+        Route(String method, String template, long maxBodyBytes, Endpoint endpoint) {
+            this(method, template, maxBodyBytes, endpoint, false);
+        }
+
         Route {
             if (!template.startsWith("/")) {
                 throw new IllegalArgumentException("template must start with '/': " + template);

@@ -1,13 +1,14 @@
 package io.takhin.http;
 
 import io.takhin.backend.Backend;
+import io.takhin.common.Time;
+import io.takhin.session.ConsumerSessions;
 import java.util.List;
 
 /**
  * The route table: every method and path the server answers, in one place (package invariant H2:
  * each of them is in {@code openapi.yaml}, and nothing else is; {@code OpenApiCoverageTest} checks
- * both directions). The consumer routes (contract §1) and group routes (§4) are added here when they
- * are implemented.
+ * both directions).
  */
 final class Routes {
     static final String GET = "GET";
@@ -18,8 +19,10 @@ final class Routes {
     private Routes() {}
 
     /** The router for {@code backend}; builds the endpoints but calls nothing on the backend. */
-    static Router router(Backend backend, HttpConfig config) {
+    static Router router(Backend backend, ConsumerSessions sessions, HttpConfig config) {
         TopicEndpoints topics = new TopicEndpoints(backend, config.maxPartitionsPerTopic());
+        ConsumerEndpoints consumers = new ConsumerEndpoints(sessions, Time.SYSTEM);
+        GroupEndpoints groups = new GroupEndpoints(backend);
         ProduceEndpoint produce = new ProduceEndpoint(backend);
         DocsEndpoints docs = DocsEndpoints.load();
         long body = config.maxRequestBodyBytes();
@@ -32,6 +35,18 @@ final class Routes {
                 route(DELETE, "/api/topics/{topic}", body, topics::delete),
                 // §3 Produce
                 route(POST, "/api/topics/{topic}/produce", produceBody, produce::produce),
+                // §1 Consumers
+                route(POST, "/api/consumers/subscribe", body, consumers::subscribe),
+                new Router.Route(POST, "/api/consumers/{consumer_id}/consume", body, consumers::consume, true),
+                route(POST, "/api/consumers/{consumer_id}/commit", body, consumers::commit),
+                route(POST, "/api/consumers/{consumer_id}/seek", body, consumers::seek),
+                route(PUT, "/api/consumers/{consumer_id}/assignment", body, consumers::assign),
+                route(GET, "/api/consumers/{consumer_id}/assignment", body, consumers::assignment),
+                route(GET, "/api/consumers/{consumer_id}/position", body, consumers::position),
+                route(DELETE, "/api/consumers/{consumer_id}", body, consumers::close),
+                // §4 Consumer groups
+                route(GET, "/api/consumer-groups", body, groups::list),
+                route(GET, "/api/consumer-groups/{group}", body, groups::describe),
                 // §5 Operations
                 route(GET, "/api/health", body, call -> health(backend)),
                 route(GET, "/api/openapi.yaml", body, docs::openApi),

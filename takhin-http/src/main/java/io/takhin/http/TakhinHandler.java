@@ -57,10 +57,10 @@ final class TakhinHandler extends Handler.Abstract {
                                     + " concurrent requests; retry later")));
             return true;
         }
-        Callback releasing = new ReleasingCallback(callback, permits);
+        ReleasingCallback releasing = new ReleasingCallback(callback, permits);
         CompletionStage<Reply> reply;
         try {
-            reply = dispatch(request);
+            reply = dispatch(request, releasing);
         } catch (Throwable failure) {
             reply = CompletableFuture.completedFuture(ErrorMapper.toReply(failure));
         }
@@ -75,7 +75,7 @@ final class TakhinHandler extends Handler.Abstract {
         return true;
     }
 
-    private CompletionStage<Reply> dispatch(Request request) {
+    private CompletionStage<Reply> dispatch(Request request, ReleasingCallback releasing) {
         String method = request.getMethod();
         String path = Request.getPathInContext(request);
         return switch (router.match(method, path)) {
@@ -84,7 +84,14 @@ final class TakhinHandler extends Handler.Abstract {
                 BodyReader.checkDeclaredLength(
                         request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH),
                         found.route().maxBodyBytes());
-                yield found.route().endpoint().handle(new Call(request, found.route(), found.pathParams()));
+                CompletionStage<Reply> reply =
+                        found.route().endpoint().handle(new Call(request, found.route(), found.pathParams()));
+                if (found.route().longPoll()) {
+                    // H6: a parked long poll costs a few KB, not a thread; the consumer limit bounds
+                    // them, so it gives its concurrency permit back as soon as it parks.
+                    releasing.release();
+                }
+                yield reply;
             }
             case Router.Match.NotFound ignored ->
                 throw new TakhinException(ErrorCode.NOT_FOUND, "no route for " + method + " " + path);
@@ -119,7 +126,35 @@ final class TakhinHandler extends Handler.Abstract {
             headers.put(header.getKey(), header.getValue());
         }
         headers.put(HttpHeader.CONTENT_LENGTH, (long) reply.body().length);
-        response.write(true, ByteBuffer.wrap(reply.body()), callback);
+        Callback delivering =
+                reply.delivery() == Reply.Delivery.NONE ? callback : new DeliveringCallback(callback, reply.delivery());
+        response.write(true, ByteBuffer.wrap(reply.body()), delivering);
+    }
+
+    /** Tells the reply whether its bytes were written, then completes the exchange. */
+    private record DeliveringCallback(Callback delegate, Reply.Delivery delivery) implements Callback {
+        @Override
+        public void succeeded() {
+            try {
+                delivery.done(true);
+            } finally {
+                delegate.succeeded();
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            try {
+                delivery.done(false);
+            } finally {
+                delegate.failed(failure);
+            }
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return delegate.getInvocationType();
+        }
     }
 
     /** Gives the request's permit back exactly once, before Jetty may reuse the connection. */
@@ -150,7 +185,7 @@ final class TakhinHandler extends Handler.Abstract {
             return delegate.getInvocationType();
         }
 
-        private void release() {
+        void release() {
             if (released.compareAndSet(false, true)) {
                 permits.release();
             }

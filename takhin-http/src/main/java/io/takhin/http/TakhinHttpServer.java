@@ -1,6 +1,7 @@
 package io.takhin.http;
 
 import io.takhin.backend.Backend;
+import io.takhin.session.ConsumerSessions;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -36,12 +37,13 @@ public final class TakhinHttpServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code config.host():config.port()} and starts serving. Request handlers run on virtual
+     * Binds {@code config.host():config.port()} and starts serving {@code backend} and the consumer
+     * {@code sessions} (which the caller owns and closes after this server). Request handlers run on virtual
      * threads; Jetty's selectors and acceptors on a small pool of platform threads.
      *
      * @throws IllegalStateException if the server cannot start (for example, the port is taken)
      */
-    public static TakhinHttpServer start(HttpConfig config, Backend backend) {
+    public static TakhinHttpServer start(HttpConfig config, Backend backend, ConsumerSessions sessions) {
         ExecutorService virtualThreads = virtualThreads();
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("takhin-http");
@@ -58,7 +60,8 @@ public final class TakhinHttpServer implements AutoCloseable {
         connector.setAcceptQueueSize(config.acceptQueueSize());
         server.addConnector(connector);
 
-        TakhinHandler handler = new TakhinHandler(Routes.router(backend, config), config.maxConcurrentRequests());
+        TakhinHandler handler =
+                new TakhinHandler(Routes.router(backend, sessions, config), config.maxConcurrentRequests());
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
         // close() drains requests itself (H4) before stopping Jetty, so Jetty's own graceful phase would
@@ -74,7 +77,6 @@ public final class TakhinHttpServer implements AutoCloseable {
                     e);
         }
         int port = connector.getLocalPort();
-        LOG.info("HTTP API listening on http://{}:{} (backend {})", config.host(), port, backend.name());
         return new TakhinHttpServer(server, handler, virtualThreads, port);
     }
 

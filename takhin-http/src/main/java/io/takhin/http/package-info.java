@@ -31,12 +31,17 @@
  *     answered 413 before any byte is read, and a chunked body is cut off with 413 one byte past it.
  * H4. A request holds one permit from admission until its response is written, so at most {@code
  *     maxConcurrentRequests} requests are in flight; {@code close()} waits for the permits to drain.
+ *     Exception (H6): a long poll gives its permit back once it has parked.
+ * H5. A consume response moves the consumer's position only after it was written to the connection
+ *     ({@code Reply.Delivery}); if the write fails, the same records are delivered again.
+ * H6. Parked long polls hold no thread and no concurrency permit; the session layer's consumer limit
+ *     (one poll per consumer) bounds how many there are.
  *
  * <h2>Concurrency</h2>
  * Jetty's selector and acceptor threads are platform threads of a {@code QueuedThreadPool}; {@code
  * TakhinHandler} is a blocking handler, so Jetty runs each request's handling on a new virtual thread
  * where endpoints may block (reading the body, producing, admin calls). An endpoint may instead return
- * an incomplete {@link java.util.concurrent.CompletionStage} (long polls, later); the reply is then
+ * an incomplete {@link java.util.concurrent.CompletionStage} (long polls); the reply is then
  * written by the thread that completes it, which must not block. Endpoint classes are stateless and
  * thread-safe; per-request state lives in a {@code Call}, confined to that request.
  *

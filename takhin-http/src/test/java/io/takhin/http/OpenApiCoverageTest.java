@@ -34,7 +34,7 @@ class OpenApiCoverageTest {
             assertThat(in).as("openapi.yaml on the classpath").isNotNull();
             document = new ObjectMapper(new YAMLFactory()).readTree(in);
         }
-        router = Routes.router(new StubBackend(), HttpConfig.defaults());
+        router = Routes.router(new StubBackend(), new StubBackend().sessions(), HttpConfig.defaults());
     }
 
     private static Set<String> documentedOperations() {

@@ -1,8 +1,13 @@
 package io.takhin.http;
 
 import io.takhin.backend.Backend;
+import io.takhin.backend.Consumers;
+import io.takhin.backend.GroupAdmin;
 import io.takhin.backend.Producer;
 import io.takhin.backend.TopicAdmin;
+import io.takhin.common.Time;
+import io.takhin.session.ConsumerSessions;
+import io.takhin.session.SessionConfig;
 import java.util.function.Supplier;
 
 /**
@@ -37,5 +42,20 @@ final class StubBackend implements Backend {
     }
 
     @Override
+    public Consumers consumers() {
+        throw new UnsupportedOperationException("StubBackend has no consumers");
+    }
+
+    @Override
+    public GroupAdmin groups() {
+        throw new UnsupportedOperationException("StubBackend has no groups");
+    }
+
+    @Override
     public void close() {}
+
+    /** Sessions over this backend; subscribing through them fails like every other backend call. */
+    ConsumerSessions sessions() {
+        return new ConsumerSessions(request -> consumers().subscribe(request), SessionConfig.defaults(), Time.SYSTEM);
+    }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.takhin.backend.embedded.EmbeddedBackend;
 import io.takhin.common.Murmur2;
 import io.takhin.common.Time;
+import io.takhin.session.ConsumerSessions;
+import io.takhin.session.SessionConfig;
 import io.takhin.storage.log.LogConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -34,6 +36,7 @@ class TakhinHttpServerEmbeddedTest {
 
     private EmbeddedBackend backend;
     private TakhinHttpServer server;
+    private ConsumerSessions sessions;
     private final HttpClient client =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -41,12 +44,14 @@ class TakhinHttpServerEmbeddedTest {
     void start() {
         backend = EmbeddedBackend.open(dataDir, LogConfig.defaults(), Time.SYSTEM);
         HttpConfig defaults = HttpConfig.defaults().withAddress("127.0.0.1", 0);
-        server = TakhinHttpServer.start(defaults, backend);
+        sessions = new ConsumerSessions(backend.consumers(), SessionConfig.defaults(), Time.SYSTEM);
+        server = TakhinHttpServer.start(defaults, backend, sessions);
     }
 
     @AfterEach
     void stop() {
         server.close();
+        sessions.close();
         backend.close();
         client.close();
     }

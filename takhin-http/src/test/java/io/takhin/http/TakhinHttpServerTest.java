@@ -45,7 +45,7 @@ class TakhinHttpServerTest {
     }
 
     private TakhinHttpServer start(StubBackend backend, int maxConcurrentRequests) {
-        server = TakhinHttpServer.start(config(maxConcurrentRequests), backend);
+        server = TakhinHttpServer.start(config(maxConcurrentRequests), backend, backend.sessions());
         return server;
     }
 

@@ -2,6 +2,7 @@ package io.takhin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.takhin.backend.embedded.EmbeddedBackend;
 import io.takhin.common.Time;
 import io.takhin.storage.log.LogConfig;
 import io.takhin.storage.log.LogManager;
@@ -83,7 +84,7 @@ class CrashRecoveryIT {
                     .isEqualTo(200);
         }
 
-        try (LogManager logs = LogManager.open(dataDir, LogConfig.defaults(), Time.SYSTEM)) {
+        try (LogManager logs = LogManager.open(EmbeddedBackend.topicsDirectory(dataDir), LogConfig.defaults(), Time.SYSTEM)) {
             Map<String, StoredRecord> stored = new HashMap<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 for (StoredRecord record : StoredRecord.readAll(logs.topic(TOPIC).orElseThrow().partition(p))) {

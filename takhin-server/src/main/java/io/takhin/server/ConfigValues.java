@@ -136,7 +136,8 @@ final class ConfigValues {
     }
 
     private static ConfigException invalid(Setting setting, String raw) {
-        return new ConfigException("invalid value '" + raw + "' for " + setting.key() + "; allowed: " + setting.range());
+        return new ConfigException(
+                "invalid value '" + raw + "' for " + setting.key() + "; allowed: " + setting.range());
     }
 
     record HostPort(String host, int port) {}

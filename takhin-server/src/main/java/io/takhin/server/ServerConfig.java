@@ -1,11 +1,12 @@
 package io.takhin.server;
 
 import io.takhin.http.HttpConfig;
+import io.takhin.session.SessionConfig;
 import io.takhin.storage.log.LogConfig;
 import java.nio.file.Path;
 
 /** The whole configuration, built once at startup from {@link ConfigValues}. Immutable. */
-record ServerConfig(Path dataDir, String backend, LogConfig log, HttpConfig http) {
+record ServerConfig(Path dataDir, String backend, LogConfig log, HttpConfig http, SessionConfig sessions) {
 
     static ServerConfig from(ConfigValues values) {
         String backend = values.string(Settings.BACKEND);
@@ -38,6 +39,11 @@ record ServerConfig(Path dataDir, String backend, LogConfig log, HttpConfig http
             // A combination the ranges alone cannot catch; the component's message names the field.
             throw new ConfigException("invalid configuration: " + e.getMessage());
         }
-        return new ServerConfig(Path.of(values.string(Settings.DATA_DIR)), backend, log, http);
+        return new ServerConfig(
+                Path.of(values.string(Settings.DATA_DIR)),
+                backend,
+                log,
+                http,
+                new SessionConfig(values.integer(Settings.MAX_CONSUMERS)));
     }
 }

@@ -41,8 +41,8 @@ final class Settings {
             60_000,
             "0: fsync before acknowledging every produce (group commit). N > 0: acknowledge after the"
                     + " write and fsync every N ms (faster, loses up to N ms of records on a power cut).");
-    static final Setting RETENTION_CHECK_INTERVAL_MS = Setting.number(
-            "storage.retention-check-interval-ms", 60_000, 100, DAY_MS, "How often retention runs.");
+    static final Setting RETENTION_CHECK_INTERVAL_MS =
+            Setting.number("storage.retention-check-interval-ms", 60_000, 100, DAY_MS, "How often retention runs.");
 
     static final Setting MAX_BODY_BYTES = Setting.number(
             "http.max-body-bytes", MIB, KIB, GIB, "Largest request body, except produce (413 above it).");
@@ -63,6 +63,9 @@ final class Settings {
     static final Setting MAX_PARTITIONS_PER_TOPIC =
             Setting.number("topics.max-partitions", 10_000, 1, 100_000, "Most partitions one topic may have.");
 
+    static final Setting MAX_CONSUMERS = Setting.number(
+            "consumers.max", 10_000, 1, 1_000_000, "Live HTTP consumers at most (subscribe answers 429 beyond).");
+
     static final List<Setting> ALL = List.of(
             DATA_DIR,
             API_ADDR,
@@ -80,5 +83,6 @@ final class Settings {
             IDLE_TIMEOUT_MS,
             MAX_CONCURRENT_REQUESTS,
             ACCEPT_QUEUE_SIZE,
-            MAX_PARTITIONS_PER_TOPIC);
+            MAX_PARTITIONS_PER_TOPIC,
+            MAX_CONSUMERS);
 }

@@ -4,6 +4,7 @@ import io.takhin.backend.Backend;
 import io.takhin.backend.embedded.EmbeddedBackend;
 import io.takhin.common.Time;
 import io.takhin.http.TakhinHttpServer;
+import io.takhin.session.ConsumerSessions;
 import io.takhin.storage.log.RecoveryReport;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -28,12 +29,14 @@ public final class TakhinServer implements AutoCloseable {
     }
 
     private final Backend backend;
+    private final ConsumerSessions sessions;
     private final TakhinHttpServer http;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private TakhinServer(Backend backend, TakhinHttpServer http) {
+    private TakhinServer(Backend backend, ConsumerSessions sessions, TakhinHttpServer http) {
         this.backend = backend;
+        this.sessions = sessions;
         this.http = http;
     }
 
@@ -42,10 +45,12 @@ public final class TakhinServer implements AutoCloseable {
         log.info("Opening the embedded store in {}", config.dataDir().toAbsolutePath());
         EmbeddedBackend backend = EmbeddedBackend.open(config.dataDir(), config.log(), Time.SYSTEM);
         logRecovery(backend.logs().recoveryReports());
+        ConsumerSessions sessions = new ConsumerSessions(backend.consumers(), config.sessions(), Time.SYSTEM);
         TakhinHttpServer http;
         try {
-            http = TakhinHttpServer.start(config.http(), backend);
+            http = TakhinHttpServer.start(config.http(), backend, sessions);
         } catch (RuntimeException e) {
+            sessions.close();
             backend.close();
             throw e;
         }
@@ -55,7 +60,7 @@ public final class TakhinServer implements AutoCloseable {
                 http.port(),
                 backend.name(),
                 (System.nanoTime() - startNanos) / 1_000_000);
-        return new TakhinServer(backend, http);
+        return new TakhinServer(backend, sessions, http);
     }
 
     /** The bound HTTP port (useful with port 0). */
@@ -83,6 +88,7 @@ public final class TakhinServer implements AutoCloseable {
         }
         try {
             http.close();
+            sessions.close();
         } finally {
             backend.close();
             closed.countDown();

@@ -8,9 +8,10 @@
  * key, the value and the allowed range.
  *
  * <h2>Lifecycle</h2>
- * Start: backend (opens and recovers the store), then the HTTP server. Stop (SIGTERM, Ctrl-C): the
- * HTTP server first, so no request is in flight, then the backend, which flushes and writes its
- * clean-shutdown marker.
+ * Start: backend (opens and recovers the store and committed offsets), consumer sessions, then the
+ * HTTP server. Stop (SIGTERM, Ctrl-C) in reverse: the HTTP server first, so no request is in flight,
+ * then the sessions (their members leave their groups), then the backend, which flushes and writes
+ * its clean-shutdown marker.
  */
 @NullMarked
 package io.takhin.server;

@@ -2,6 +2,7 @@ package io.takhin.backend.embedded;
 
 import io.takhin.backend.TopicAdmin;
 import io.takhin.backend.TopicInfo;
+import io.takhin.coordinator.GroupCoordinator;
 import io.takhin.storage.log.LogManager;
 import io.takhin.storage.log.PartitionLog;
 import io.takhin.storage.log.Topic;
@@ -9,17 +10,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Topic admin over the {@link LogManager}. Thread-safe (the log manager is). */
+/**
+ * Topic admin over the {@link LogManager}; tells the coordinator so subscribed groups rebalance.
+ * Thread-safe (the log manager and coordinator are).
+ */
 final class EmbeddedTopicAdmin implements TopicAdmin {
     private final LogManager logs;
+    private final GroupCoordinator coordinator;
 
-    EmbeddedTopicAdmin(LogManager logs) {
+    EmbeddedTopicAdmin(LogManager logs, GroupCoordinator coordinator) {
         this.logs = logs;
+        this.coordinator = coordinator;
     }
 
     @Override
     public TopicInfo create(String name, int partitions) {
-        return describe(logs.createTopic(name, partitions));
+        TopicInfo created = describe(logs.createTopic(name, partitions));
+        Futures.await(coordinator.topicCreated(name, partitions));
+        return created;
     }
 
     @Override
@@ -39,6 +47,7 @@ final class EmbeddedTopicAdmin implements TopicAdmin {
     @Override
     public void delete(String name) {
         logs.deleteTopic(name);
+        Futures.await(coordinator.topicDeleted(name));
     }
 
     private static TopicInfo describe(Topic topic) {
