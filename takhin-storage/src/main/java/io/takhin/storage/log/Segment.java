@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One segment of a partition log: a {@code .log} file of record batches whose first batch starts at
@@ -28,6 +30,7 @@ final class Segment {
     static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
     private static final int HEADER_WINDOW_BYTES = 8192;
+    private static final Logger log = LoggerFactory.getLogger(Segment.class);
 
     private final long baseOffset;
     private final Path logFile;
@@ -207,11 +210,7 @@ final class Segment {
      */
     @Nullable
     BatchLocation locate(long offset, int limitPosition) throws IOException {
-        IndexEntries offsets = offsetIndex.entries();
-        int entry = offsets.floor(offset);
-        long start = entry < 0 ? 0 : offsets.value(entry);
-        BatchCursor cursor =
-                new BatchCursor(this, start < limitPosition ? start : 0, limitPosition, HEADER_WINDOW_BYTES);
+        BatchCursor cursor = cursorAtOrBefore(offset, limitPosition);
         while (!cursor.atEnd()) {
             BatchCursor.BatchHeader header = cursor.header();
             if (!header.present()) {
@@ -224,6 +223,32 @@ final class Segment {
             cursor.advance(header.sizeBytes());
         }
         return null;
+    }
+
+    /**
+     * A cursor at the start of the batch holding {@code offset} or an earlier one, found through the
+     * offset index. The entry is checked against the batch header it points at, one read the walk
+     * needs anyway: index files carry no checksum and recovery checks trusted ones only for
+     * plausibility (I4), so an entry that does not hold up sends the walk to the segment start.
+     */
+    private BatchCursor cursorAtOrBefore(long offset, int limitPosition) throws IOException {
+        IndexEntries offsets = offsetIndex.entries();
+        int entry = offsets.floor(offset);
+        if (entry >= 0 && offsets.value(entry) < limitPosition) {
+            BatchCursor cursor = new BatchCursor(this, offsets.value(entry), limitPosition, HEADER_WINDOW_BYTES);
+            BatchCursor.BatchHeader header = cursor.header();
+            if (header.present() && header.baseOffset() == offsets.key(entry)) {
+                return cursor;
+            }
+            log.warn(
+                    "Index entry {} of {} (offset {}, position {}) does not point at its batch; walking from the"
+                            + " segment start",
+                    entry,
+                    offsetIndex.file(),
+                    offsets.key(entry),
+                    offsets.value(entry));
+        }
+        return new BatchCursor(this, 0, limitPosition, HEADER_WINDOW_BYTES);
     }
 
     /** Position and size of one batch in a segment file. Immutable. */
@@ -266,14 +291,9 @@ final class Segment {
     long offsetForTimestamp(long timestampMs, int limitPosition) throws IOException {
         IndexEntries times = timeIndex.entries();
         int timeEntry = timestampMs == Long.MIN_VALUE ? -1 : times.floor(timestampMs - 1);
-        long start = 0;
-        if (timeEntry >= 0) {
-            IndexEntries offsets = offsetIndex.entries();
-            int offsetEntry = offsets.floor(times.value(timeEntry));
-            start = offsetEntry < 0 ? 0 : offsets.value(offsetEntry);
-        }
-        BatchCursor cursor =
-                new BatchCursor(this, start < limitPosition ? start : 0, limitPosition, HEADER_WINDOW_BYTES);
+        BatchCursor cursor = timeEntry < 0
+                ? new BatchCursor(this, 0, limitPosition, HEADER_WINDOW_BYTES)
+                : cursorAtOrBefore(times.value(timeEntry), limitPosition);
         while (!cursor.atEnd()) {
             BatchCursor.BatchHeader header = cursor.header();
             if (!header.present()) {

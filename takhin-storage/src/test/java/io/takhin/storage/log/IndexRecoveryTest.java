@@ -74,6 +74,31 @@ class IndexRecoveryTest {
         assertLookupsCorrect(log, batches);
     }
 
+    /**
+     * An index entry nudged by one byte still looks plausible (ordered, in range), so a clean open
+     * keeps it; lookups notice it does not point at a batch and walk from the segment start instead.
+     */
+    @org.junit.jupiter.api.Test
+    void read_plausibleButWrongIndexEntry_stillFindsEveryOffset(Random random) throws IOException {
+        LogConfig config = TestLogs.smallSegments(2048);
+        Path directory = writeAndClose(random, config);
+        Path index =
+                Path.of(CrashedLog.logFiles(directory).getFirst().toString().replace(".log", ".index"));
+        ByteBuffer entries = ByteBuffer.wrap(Files.readAllBytes(index));
+        int middle = entries.limit() / 8 / 2 * 8;
+        entries.putInt(middle + 4, entries.getInt(middle + 4) + 1);
+        Files.write(index, entries.array());
+        List<CrashedLog.Batch> batches = CrashedLog.readBatches(directory);
+
+        PartitionLog log = PartitionLog.open(directory, PARTITION, config, time);
+        try {
+            assertThat(log.recoveryReport().indexesRebuilt()).isZero();
+            assertLookupsCorrect(log, batches);
+        } finally {
+            log.close(); // not tracked: LogInvariants would rightly reject the wrong entry
+        }
+    }
+
     private Path writeAndClose(Random random, LogConfig config) {
         Path directory = root.resolve("clean");
         try (PartitionLog log = PartitionLog.open(directory, PARTITION, config, time)) {
