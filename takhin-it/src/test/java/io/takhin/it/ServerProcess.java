@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +33,22 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code takhin serve} on 127.0.0.1, port 0, and waits until it listens. */
     static ServerProcess start(Path dataDir, String... extraFlags) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String javaBinary = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(
-                java, "-cp", System.getProperty("java.class.path"), "io.takhin.server.Main", "serve",
-                "--data-dir=" + dataDir, "--api-addr=127.0.0.1:0"));
+                javaBinary,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.takhin.server.Main",
+                "serve",
+                "--data-dir=" + dataDir,
+                "--api-addr=127.0.0.1:0"));
         command.addAll(List.of(extraFlags));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("server-output").start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     output.add(line);
@@ -50,7 +57,8 @@ final class ServerProcess implements AutoCloseable {
                         port.complete(Integer.parseInt(matcher.group(1)));
                     }
                 }
-                port.completeExceptionally(new IllegalStateException("server exited before listening:\n" + String.join("\n", output)));
+                port.completeExceptionally(
+                        new IllegalStateException("server exited before listening:\n" + String.join("\n", output)));
             } catch (IOException e) {
                 port.completeExceptionally(e);
             }
