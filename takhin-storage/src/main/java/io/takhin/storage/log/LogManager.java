@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +51,13 @@ public final class LogManager implements AutoCloseable {
     public static final int MAX_PARTITIONS = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
-    private static final String CREATING_SUFFIX = "~creating";
-    private static final String DELETING_SUFFIX = "~deleting";
+    /*
+     * Work directories are named "~creating-<random>" / "~deleting-<random>", not after the topic: a
+     * topic name may be 249 characters, and a suffix would push it past the file system's 255-byte
+     * name limit. '~' never occurs in a topic name, so open() can remove them all.
+     */
+    private static final String CREATING_PREFIX = "~creating-";
+    private static final String DELETING_PREFIX = "~deleting-";
     private static final String PARTITION_COUNT_KEY = "partition.count";
 
     private final Path dataDirectory;
@@ -215,7 +221,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void createTopicDirectory(String name, int partitionCount) throws IOException {
-        Path temporary = dataDirectory.resolve(name + CREATING_SUFFIX);
+        Path temporary = dataDirectory.resolve(CREATING_PREFIX + UUID.randomUUID());
         Disk.deleteRecursively(temporary);
         Files.createDirectory(temporary);
         for (int id = 0; id < partitionCount; id++) {
@@ -248,7 +254,7 @@ public final class LogManager implements AutoCloseable {
                 throw TakhinException.topicNotFound(name);
             }
             topic.close();
-            Path trash = dataDirectory.resolve(name + DELETING_SUFFIX);
+            Path trash = dataDirectory.resolve(DELETING_PREFIX + UUID.randomUUID());
             Disk.deleteRecursively(trash);
             Files.move(dataDirectory.resolve(name), trash, StandardCopyOption.ATOMIC_MOVE);
             Disk.fsyncDirectory(dataDirectory);

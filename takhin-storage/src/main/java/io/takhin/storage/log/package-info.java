@@ -23,7 +23,7 @@
  *       ...
  *       recovery-point                 "takhin-recovery-point 1\n&lt;offset&gt;\n", replaced atomically
  *       clean-shutdown                 standalone PartitionLog only, like the LogManager's marker
- *   orders~creating/, orders~deleting/ unfinished create or delete, removed at open
+ *   ~creating-&lt;uuid&gt;/, ~deleting-&lt;uuid&gt;/ unfinished create or delete, removed at open
  * </pre>
  * A batch gets an entry in both indexes when it starts at least {@code indexIntervalBytes} after the
  * previous entry (the segment start counts as one at position 0). The CRC of a batch covers its base

@@ -49,6 +49,20 @@ class LogManagerTest {
     }
 
     @Test
+    void createAndDeleteTopic_longestLegalName_fitsTheFileSystemNameLimit() {
+        LogManager manager = open();
+        String longest = "n".repeat(249);
+
+        manager.createTopic(longest, 1)
+                .partition(0)
+                .append(java.util.List.of(new io.takhin.storage.record.AppendRecord(null, new byte[] {1})));
+        manager.deleteTopic(longest);
+
+        assertThat(manager.topic(longest)).isEmpty();
+        assertThat(dataDirectory.resolve(longest)).doesNotExist();
+    }
+
+    @Test
     void createTopic_duplicate_topicAlreadyExists() {
         LogManager manager = open();
         manager.createTopic("orders", 1);
