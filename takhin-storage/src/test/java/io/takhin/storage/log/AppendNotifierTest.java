@@ -64,4 +64,29 @@ class AppendNotifierTest {
 
         assertThat(waiting).isCancelled();
     }
+
+    @Test
+    void await_waitersThatGiveUp_leaveAtOnceWithoutAnyPublish() {
+        for (int i = 0; i < 10_000; i++) {
+            notifier.await(0)
+                    .completeOnTimeout(null, 0, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .join();
+            notifier.await(0).cancel(false);
+        }
+
+        // An idle partition must not accumulate abandoned long polls.
+        assertThat(notifier.waiterCount()).isZero();
+    }
+
+    @Test
+    void publish_wakesOnlyWaitersWhoseOffsetBecameReadable() {
+        CompletableFuture<Void> atEnd = notifier.await(0);
+        CompletableFuture<Void> pastEnd = notifier.await(3);
+
+        publish(1);
+
+        assertThat(atEnd).isCompleted();
+        assertThat(pastEnd).isNotDone();
+        assertThat(notifier.waiterCount()).isEqualTo(1);
+    }
 }
