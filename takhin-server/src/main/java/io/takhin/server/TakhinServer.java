@@ -5,7 +5,6 @@ import io.takhin.backend.embedded.EmbeddedBackend;
 import io.takhin.common.Time;
 import io.takhin.http.TakhinHttpServer;
 import io.takhin.session.ConsumerSessions;
-import io.takhin.storage.log.RecoveryReport;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +43,6 @@ public final class TakhinServer implements AutoCloseable {
         long startNanos = System.nanoTime();
         log.info("Opening the embedded store in {}", config.dataDir().toAbsolutePath());
         EmbeddedBackend backend = EmbeddedBackend.open(config.dataDir(), config.log(), Time.SYSTEM);
-        logRecovery(backend.logs().recoveryReports());
         ConsumerSessions sessions = new ConsumerSessions(backend.consumers(), config.sessions(), Time.SYSTEM);
         TakhinHttpServer http;
         try {
@@ -93,26 +91,6 @@ public final class TakhinServer implements AutoCloseable {
             backend.close();
             closed.countDown();
             log.info("Takhin stopped");
-        }
-    }
-
-    private static void logRecovery(List<RecoveryReport> reports) {
-        long truncated = 0;
-        int unclean = 0;
-        for (RecoveryReport report : reports) {
-            if (!report.cleanShutdown()) {
-                unclean++;
-            }
-            truncated += report.bytesTruncated();
-        }
-        if (unclean == 0) {
-            log.info("Store opened: {} partitions, clean shutdown", reports.size());
-        } else {
-            log.warn(
-                    "Store recovered after an unclean shutdown: {} partitions scanned, {} bytes of torn or"
-                            + " corrupt tail truncated",
-                    unclean,
-                    truncated);
         }
     }
 }

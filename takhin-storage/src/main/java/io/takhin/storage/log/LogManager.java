@@ -86,12 +86,13 @@ public final class LogManager implements AutoCloseable {
         ScheduledExecutorService scheduler = StorageThreads.scheduler("takhin-storage-scheduler");
         LogManager manager = new LogManager(dataDirectory, config, time, scheduler);
         try {
+            boolean fresh = !Files.exists(dataDirectory);
             Disk.createDirectories(dataDirectory);
             boolean cleanShutdown = Files.deleteIfExists(dataDirectory.resolve(CLEAN_SHUTDOWN_FILE));
             manager.removeUnfinishedTopicDirectories();
             // Durable before any append: a crash from now on must not skip the scan.
             Disk.fsyncDirectory(dataDirectory);
-            manager.loadTopics(cleanShutdown);
+            manager.loadTopics(cleanShutdown, fresh);
             return manager;
         } catch (IOException | RuntimeException e) {
             manager.closeAfterFailedOpen(e);
@@ -122,7 +123,7 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    private void loadTopics(boolean cleanShutdown) throws IOException {
+    private void loadTopics(boolean cleanShutdown, boolean fresh) throws IOException {
         List<Path> topicDirectories = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDirectory, Files::isDirectory)) {
             entries.forEach(topicDirectories::add);
@@ -145,10 +146,12 @@ public final class LogManager implements AutoCloseable {
             }
         }
         log.info(
-                "Opened {} topics in {} ({} shutdown)",
+                "Opened {} topics in {} ({})",
                 topics.size(),
                 dataDirectory,
-                cleanShutdown ? "clean" : "unclean");
+                fresh
+                        ? "new directory"
+                        : cleanShutdown ? "after a clean shutdown" : "after an unclean shutdown: scanned");
     }
 
     private OptionalInt readPartitionCount(Path topicDirectory) throws IOException {

@@ -88,7 +88,9 @@ final class Recovery {
                     indexesRebuilt,
                     logEndOffset);
         } else {
-            log.info(
+            // One line per partition is too many at INFO for thousands of partitions; LogManager
+            // logs the summary and every truncation is a WARN above.
+            log.debug(
                     "{}: opened ({} shutdown), log end offset {}",
                     topicPartition,
                     cleanShutdown ? "clean" : "unclean",
