@@ -175,6 +175,17 @@ public final class GroupCoordinator implements AutoCloseable {
         return published.assignment(groupId, memberId);
     }
 
+    /**
+     * Completes once the member's published assignment differs from {@code seen} (compared by
+     * identity, as {@link #assignment} returned it), at once if it already does. One waiter per
+     * member: a new call replaces the previous one, which then never completes (a member's long
+     * polls run one at a time). Any thread, no queue. Completes on the coordinator thread, so
+     * dependent stages must be trivial or async.
+     */
+    public CompletableFuture<Void> assignmentChange(String groupId, String memberId, Optional<MemberAssignment> seen) {
+        return published.awaitChange(groupId, memberId, seen);
+    }
+
     /** Every group with members or committed offsets, sorted by id. */
     public CompletableFuture<List<GroupSummary>> listGroups() {
         return submit(Event.ListGroups::new);

@@ -3,6 +3,7 @@ package io.takhin.coordinator;
 import io.takhin.common.TopicPartition;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,6 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PublishedState {
     private final ConcurrentHashMap<MemberKey, MemberAssignment> assignments = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<OffsetKey, Long> committed = new ConcurrentHashMap<>();
+    /**
+     * One waiter slot per member: the future its (single) parked poll waits on for a new assignment.
+     * A new wait replaces the slot's future rather than adding to it, so polls that end without a
+     * change leave nothing behind.
+     */
+    private final ConcurrentHashMap<MemberKey, CompletableFuture<Void>> changeWaiters = new ConcurrentHashMap<>();
 
     /** A member of a group, as a map key. Immutable. */
     record MemberKey(String groupId, String memberId) {}
@@ -28,14 +35,43 @@ final class PublishedState {
         return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
     }
 
+    /**
+     * Completes once the member's published assignment is no longer {@code seen} (by identity; empty
+     * = no assignment published), at once if it already is not. Any thread. The future completes on
+     * the coordinator thread: dependent stages must be trivial or async.
+     */
+    CompletableFuture<Void> awaitChange(String groupId, String memberId, Optional<MemberAssignment> seen) {
+        MemberKey key = new MemberKey(groupId, memberId);
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        changeWaiters.put(key, waiter);
+        // The publisher writes the assignment before it takes the slot; we fill the slot before we
+        // read the assignment. Either we see the change here, or the publisher sees our future.
+        if (assignments.get(key) != seen.orElse(null)) {
+            changeWaiters.remove(key, waiter);
+            waiter.complete(null);
+        }
+        return waiter;
+    }
+
     /** Coordinator thread only. */
     void publish(String groupId, String memberId, MemberAssignment assignment) {
-        assignments.put(new MemberKey(groupId, memberId), assignment);
+        MemberKey key = new MemberKey(groupId, memberId);
+        assignments.put(key, assignment);
+        signalChange(key);
     }
 
     /** Coordinator thread only. */
     void unpublish(String groupId, String memberId) {
-        assignments.remove(new MemberKey(groupId, memberId));
+        MemberKey key = new MemberKey(groupId, memberId);
+        assignments.remove(key);
+        signalChange(key);
+    }
+
+    private void signalChange(MemberKey key) {
+        CompletableFuture<Void> waiter = changeWaiters.remove(key);
+        if (waiter != null) {
+            waiter.complete(null);
+        }
     }
 
     /** Coordinator thread only, once the offset is durable (C5). */

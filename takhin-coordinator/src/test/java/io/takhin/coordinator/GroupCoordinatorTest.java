@@ -87,6 +87,33 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void assignmentChange_completesWhenARebalanceRepublishesTheMember() throws Exception {
+        start();
+        join("g", "c1", "orders");
+        var seen = coordinator.assignment("g", "c1");
+        var change = coordinator.assignmentChange("g", "c1", seen);
+        assertThat(change).isNotDone();
+
+        join("g", "c2", "orders");
+
+        change.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(coordinator.assignmentChange("g", "c1", seen))
+                .as("a wait on an outdated snapshot completes at once")
+                .isDone();
+    }
+
+    @Test
+    void assignmentChange_completesWhenTheMemberLeaves() throws Exception {
+        start();
+        join("g", "c1", "orders");
+        var change = coordinator.assignmentChange("g", "c1", coordinator.assignment("g", "c1"));
+
+        coordinator.leave("g", "c1").get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        change.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
     void join_unknownTopic_topicNotFound() {
         start();
 

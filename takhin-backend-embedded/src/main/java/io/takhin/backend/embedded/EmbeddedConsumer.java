@@ -75,8 +75,10 @@ final class EmbeddedConsumer implements ConsumerHandle {
         this.time = time;
     }
 
+    private static final MemberAssignment NOTHING = new MemberAssignment(0, Set.of());
+
     private MemberAssignment snapshot() {
-        return coordinator.assignment(groupId, memberId).orElseGet(() -> new MemberAssignment(0, Set.of()));
+        return coordinator.assignment(groupId, memberId).orElse(NOTHING);
     }
 
     @Override
@@ -129,7 +131,8 @@ final class EmbeddedConsumer implements ConsumerHandle {
                 result.complete(EmbeddedFetch.EMPTY);
                 return;
             }
-            Map<TopicPartition, Long> owned = ownedPositions(snapshot());
+            Optional<MemberAssignment> seen = coordinator.assignment(groupId, memberId);
+            Map<TopicPartition, Long> owned = ownedPositions(seen.orElse(NOTHING));
             List<EmbeddedFetch.Chunk> chunks = read(owned, maxRecords, maxBytes);
             if (!chunks.isEmpty()) {
                 MemberAssignment after = snapshot();
@@ -144,7 +147,7 @@ final class EmbeddedConsumer implements ConsumerHandle {
                 result.complete(EmbeddedFetch.EMPTY);
                 return;
             }
-            waitForAppend(owned)
+            waitForAppendOrRebalance(owned, seen)
                     .completeOnTimeout(null, remainingNanos, TimeUnit.NANOSECONDS)
                     .thenRunAsync(() -> attempt(result, maxRecords, maxBytes, deadlineNanos), pollExecutor);
         } catch (RuntimeException e) {
@@ -152,10 +155,16 @@ final class EmbeddedConsumer implements ConsumerHandle {
         }
     }
 
-    /** Completes when any owned partition gets a record at this consumer's position. */
-    private CompletableFuture<Object> waitForAppend(Map<TopicPartition, Long> owned) {
+    /**
+     * Completes when any owned partition gets a record at this consumer's position, or when the
+     * assignment changes (partitions granted during the wait must be read at once, not after the
+     * timeout).
+     */
+    private CompletableFuture<Object> waitForAppendOrRebalance(
+            Map<TopicPartition, Long> owned, Optional<MemberAssignment> seen) {
         CompletableFuture<Object> any = new CompletableFuture<>();
-        List<CompletableFuture<Void>> waits = new ArrayList<>(owned.size());
+        List<CompletableFuture<Void>> waits = new ArrayList<>(owned.size() + 1);
+        waits.add(coordinator.assignmentChange(groupId, memberId, seen));
         for (Map.Entry<TopicPartition, Long> entry : owned.entrySet()) {
             log(entry.getKey()).ifPresent(log -> waits.add(log.awaitAppend(entry.getValue())));
         }
