@@ -12,6 +12,7 @@ import io.takhin.session.ConsumerSessions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -101,15 +102,7 @@ final class ConsumerEndpoints {
                     writeBytes(g, record.keyBuffer(), record.keyPosition(), record.keyLength(), scratch);
                     g.writeFieldName("value");
                     writeBytes(g, record.valueBuffer(), record.valuePosition(), record.valueLength(), scratch);
-                    g.writeObjectFieldStart("headers");
-                    for (int i = 0; i < record.headerCount(); i++) {
-                        g.writeStringField(
-                                record.headerKey(i),
-                                StandardCharsets.UTF_8
-                                        .decode(record.headerValue(i))
-                                        .toString());
-                    }
-                    g.writeEndObject();
+                    writeHeaders(g, record);
                     g.writeEndObject();
                 } catch (IOException e) {
                     throw new IllegalStateException("encoding to memory cannot fail", e);
@@ -119,6 +112,31 @@ final class ConsumerEndpoints {
             g.writeNumberField("timestamp", nowMs);
             g.writeEndObject();
         });
+    }
+
+    /**
+     * "headers": {name: UTF-8 value}. A record may repeat a header name; JSON object keys must be
+     * unique, so the last value wins (as Kafka's {@code lastHeader}).
+     */
+    private static void writeHeaders(JsonGenerator g, Fetch.RecordView record) throws IOException {
+        g.writeObjectFieldStart("headers");
+        int count = record.headerCount();
+        if (count == 1) {
+            g.writeStringField(
+                    record.headerKey(0),
+                    StandardCharsets.UTF_8.decode(record.headerValue(0)).toString());
+        } else if (count > 1) {
+            Map<String, String> unique = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                unique.put(
+                        record.headerKey(i),
+                        StandardCharsets.UTF_8.decode(record.headerValue(i)).toString());
+            }
+            for (Map.Entry<String, String> header : unique.entrySet()) {
+                g.writeStringField(header.getKey(), header.getValue());
+            }
+        }
+        g.writeEndObject();
     }
 
     /** Base64 of {@code length} bytes at {@code position}, or null for length -1; no copy for heap buffers. */

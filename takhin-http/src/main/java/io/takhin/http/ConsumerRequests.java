@@ -231,7 +231,8 @@ final class ConsumerRequests {
                 } catch (NumberFormatException e) {
                     partition = -1;
                 }
-                if (partition < 0) {
+                // Only the canonical form ("7", not "+7" or "007"), so two keys never name one partition.
+                if (partition < 0 || !Integer.toString(partition).equals(partitionText)) {
                     throw TakhinException.invalidArgument(
                             "offsets." + topic + " has key '" + partitionText + "'; partition keys are numbers >= 0");
                 }

@@ -235,6 +235,23 @@ class ConsumerEncodingTest {
     }
 
     @Test
+    void encode_repeatedHeaderName_lastValueWinsSoKeysStayUnique() throws IOException {
+        StoredRecord repeated = new StoredRecord(
+                "orders",
+                0,
+                0,
+                NOW_MS,
+                null,
+                utf8("v"),
+                List.of(Map.entry("a", utf8("1")), Map.entry("b", utf8("x")), Map.entry("a", utf8("2"))));
+
+        byte[] body = ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP, repeated), NOW_MS);
+
+        String json = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).contains("\"headers\":{\"a\":\"2\",\"b\":\"x\"}");
+    }
+
+    @Test
     void encode_emptyFetch_writesNoRecordsAndTheServerTime() {
         byte[] body = ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP), NOW_MS);
 

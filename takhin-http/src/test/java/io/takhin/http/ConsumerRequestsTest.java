@@ -390,6 +390,12 @@ class ConsumerRequestsTest {
         assertThat(request.offsets()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"+1", "007", "-0", " 1"})
+    void commit_nonCanonicalPartitionKey_rejectedSoTwoKeysNeverNameOnePartition(String key) {
+        assertInvalid(() -> commit("{\"offsets\": {\"orders\": {\"1\": 5, \"" + key + "\": 7}}}"), "partition keys");
+    }
+
     @Test
     void commit_offsets_parsedPerTopicAndPartition() {
         var request = commit("{\"offsets\": {\"orders\": {\"0\": 100, \"1\": 150}, \"events\": {\"2\": 0}}}");
