@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +42,9 @@ class CrashRecoveryIT {
         List<Throwable> producerFailures = new CopyOnWriteArrayList<>();
 
         ServerProcess first = ServerProcess.start(dataDir, "--storage.segment-bytes=65536");
-        assertThat(first.api().post("/api/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":" + PARTITIONS + "}").status())
+        assertThat(first.api()
+                        .post("/api/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":" + PARTITIONS + "}")
+                        .status())
                 .isEqualTo(201);
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> producers = new ArrayList<>();
@@ -58,7 +60,9 @@ class CrashRecoveryIT {
                 }
             }));
         }
-        assertThat(wellIntoTheStream.await(120, TimeUnit.SECONDS)).as("150 produce requests acknowledged").isTrue();
+        assertThat(wellIntoTheStream.await(120, TimeUnit.SECONDS))
+                .as("150 produce requests acknowledged")
+                .isTrue();
         first.kill();
         stop.set(true);
         for (Thread producer : producers) {
@@ -74,20 +78,27 @@ class CrashRecoveryIT {
         try (ServerProcess second = ServerProcess.start(dataDir, "--storage.segment-bytes=65536")) {
             var partitions = second.api().get("/api/topics/" + TOPIC).json().path("partitions");
             for (var partition : partitions) {
-                long highestAckedOffset = highestAcked.getOrDefault(partition.path("id").asInt(), -1L);
+                long highestAckedOffset =
+                        highestAcked.getOrDefault(partition.path("id").asInt(), -1L);
                 assertThat(partition.path("high_water_mark").asLong())
-                        .as("high water mark of partition %d after restart", partition.path("id").asInt())
+                        .as(
+                                "high water mark of partition %d after restart",
+                                partition.path("id").asInt())
                         .isGreaterThan(highestAckedOffset);
             }
-            assertThat(second.api().post("/api/topics/" + TOPIC + "/produce", "{\"records\":[{\"value\":\"after\"}]}").status())
+            assertThat(second.api()
+                            .post("/api/topics/" + TOPIC + "/produce", "{\"records\":[{\"value\":\"after\"}]}")
+                            .status())
                     .as("appends continue after recovery")
                     .isEqualTo(200);
         }
 
-        try (LogManager logs = LogManager.open(EmbeddedBackend.topicsDirectory(dataDir), LogConfig.defaults(), Time.SYSTEM)) {
+        try (LogManager logs =
+                LogManager.open(EmbeddedBackend.topicsDirectory(dataDir), LogConfig.defaults(), Time.SYSTEM)) {
             Map<String, StoredRecord> stored = new HashMap<>();
             for (int p = 0; p < PARTITIONS; p++) {
-                for (StoredRecord record : StoredRecord.readAll(logs.topic(TOPIC).orElseThrow().partition(p))) {
+                for (StoredRecord record :
+                        StoredRecord.readAll(logs.topic(TOPIC).orElseThrow().partition(p))) {
                     stored.put(p + "/" + record.offset(), record);
                 }
             }
@@ -103,7 +114,12 @@ class CrashRecoveryIT {
 
     /** Produces batches until the server dies; records each acknowledged record. */
     private static void produceUntilFailure(
-            HttpApi api, Random random, int producerId, AtomicBoolean stop, Map<String, Acked> acked, CountDownLatch acknowledgedRequests) {
+            HttpApi api,
+            Random random,
+            int producerId,
+            AtomicBoolean stop,
+            Map<String, Acked> acked,
+            CountDownLatch acknowledgedRequests) {
         int sequence = 0;
         while (!stop.get()) {
             int count = 1 + random.nextInt(40);
@@ -113,13 +129,16 @@ class CrashRecoveryIT {
                 String key = "p" + producerId + "-k" + random.nextInt(100);
                 byte[] noise = new byte[random.nextInt(300)];
                 random.nextBytes(noise);
-                String value = "p" + producerId + "-" + (sequence++) + "-" + java.util.Base64.getEncoder().encodeToString(noise);
+                String value = "p" + producerId + "-" + (sequence++) + "-"
+                        + java.util.Base64.getEncoder().encodeToString(noise);
                 records.add(Map.of("key", key, "value", value));
                 sent.add(new String[] {key, value});
             }
             HttpApi.Response response;
             try {
-                response = api.post("/api/topics/" + TOPIC + "/produce?key.format=string&value.format=string", HttpApi.json(Map.of("records", records)).getBytes(StandardCharsets.UTF_8));
+                response = api.post(
+                        "/api/topics/" + TOPIC + "/produce?key.format=string&value.format=string",
+                        HttpApi.json(Map.of("records", records)).getBytes(StandardCharsets.UTF_8));
             } catch (RuntimeException serverGone) {
                 return;
             }
@@ -128,7 +147,11 @@ class CrashRecoveryIT {
             }
             var offsets = response.json().path("offsets");
             for (int i = 0; i < count; i++) {
-                Acked record = new Acked(offsets.get(i).path("partition").asInt(), offsets.get(i).path("offset").asLong(), sent.get(i)[0], sent.get(i)[1]);
+                Acked record = new Acked(
+                        offsets.get(i).path("partition").asInt(),
+                        offsets.get(i).path("offset").asLong(),
+                        sent.get(i)[0],
+                        sent.get(i)[1]);
                 Acked previous = acked.put(record.partition() + "/" + record.offset(), record);
                 assertThat(previous).as("offset acknowledged twice").isNull();
             }

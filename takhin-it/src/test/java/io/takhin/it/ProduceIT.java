@@ -26,7 +26,8 @@ class ProduceIT {
     }
 
     private void createTopic(String name, int partitions) {
-        assertThat(api().post("/api/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}").status())
+        assertThat(api().post("/api/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}")
+                        .status())
                 .isEqualTo(201);
     }
 
@@ -39,8 +40,8 @@ class ProduceIT {
         createTopic("json-values", 1);
 
         HttpApi.Response response = api().post(
-                "/api/topics/json-values/produce",
-                "{\"records\":[{\"value\": {\"amount\" : 99.99, \"tags\": [1, 2]}}, {\"value\": \"text\"}, {\"value\": 7}]}");
+                        "/api/topics/json-values/produce",
+                        "{\"records\":[{\"value\": {\"amount\" : 99.99, \"tags\": [1, 2]}}, {\"value\": \"text\"}, {\"value\": 7}]}");
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode offsets = response.json().path("offsets");
@@ -51,7 +52,8 @@ class ProduceIT {
             assertThat(offsets.get(i).path("timestamp").asLong()).isPositive();
         }
         List<StoredRecord> records = stored("json-values", 0);
-        assertThat(records).extracting(StoredRecord::valueText)
+        assertThat(records)
+                .extracting(StoredRecord::valueText)
                 .containsExactly("{\"amount\":99.99,\"tags\":[1,2]}", "\"text\"", "7");
         assertThat(records.getFirst().key()).isNull();
     }
@@ -61,8 +63,8 @@ class ProduceIT {
         createTopic("string-values", 1);
 
         HttpApi.Response response = api().post(
-                "/api/topics/string-values/produce?key.format=string&value.format=string",
-                "{\"records\":[{\"key\":\"k-ü\",\"value\":\"héllo\"}]}");
+                        "/api/topics/string-values/produce?key.format=string&value.format=string",
+                        "{\"records\":[{\"key\":\"k-ü\",\"value\":\"héllo\"}]}");
 
         assertThat(response.status()).isEqualTo(200);
         StoredRecord record = stored("string-values", 0).getFirst();
@@ -76,10 +78,12 @@ class ProduceIT {
         byte[] raw = {0, 1, 2, (byte) 0xff, (byte) 0x80, 10};
 
         HttpApi.Response response = api().post(
-                "/api/topics/binary-values/produce?key.format=binary&value.format=binary",
-                HttpApi.json(Map.of("records", List.of(Map.of(
-                        "key", Base64.getEncoder().encodeToString(new byte[] {9, 9}),
-                        "value", Base64.getEncoder().encodeToString(raw))))));
+                        "/api/topics/binary-values/produce?key.format=binary&value.format=binary",
+                        HttpApi.json(Map.of(
+                                "records",
+                                List.of(Map.of(
+                                        "key", Base64.getEncoder().encodeToString(new byte[] {9, 9}),
+                                        "value", Base64.getEncoder().encodeToString(raw))))));
 
         assertThat(response.status()).isEqualTo(200);
         StoredRecord record = stored("binary-values", 0).getFirst();
@@ -92,8 +96,8 @@ class ProduceIT {
         createTopic("bad-base64", 1);
 
         HttpApi.Response response = api().post(
-                "/api/topics/bad-base64/produce?value.format=binary",
-                "{\"records\":[{\"value\":\"AAAA\"},{\"value\":\"not base64 !!\"}]}");
+                        "/api/topics/bad-base64/produce?value.format=binary",
+                        "{\"records\":[{\"value\":\"AAAA\"},{\"value\":\"not base64 !!\"}]}");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.error()).contains("base64");
@@ -105,19 +109,22 @@ class ProduceIT {
         createTopic("with-headers", 1);
 
         api().post(
-                "/api/topics/with-headers/produce",
-                "{\"records\":[{\"value\":1,\"headers\":[{\"key\":\"source\",\"value\":\"api\"},{\"key\":\"trace\",\"value\":\"t-1\"}]}]}");
+                        "/api/topics/with-headers/produce",
+                        "{\"records\":[{\"value\":1,\"headers\":[{\"key\":\"source\",\"value\":\"api\"},{\"key\":\"trace\",\"value\":\"t-1\"}]}]}");
 
-        assertThat(stored("with-headers", 0).getFirst().headers()).containsExactly(Map.entry("source", "api"), Map.entry("trace", "t-1"));
+        assertThat(stored("with-headers", 0).getFirst().headers())
+                .containsExactly(Map.entry("source", "api"), Map.entry("trace", "t-1"));
     }
 
     @Test
     void produce_explicitPartition_landsThere() {
         createTopic("explicit", 3);
 
-        HttpApi.Response response = api().post("/api/topics/explicit/produce", "{\"records\":[{\"value\":1,\"partition\":2}]}");
+        HttpApi.Response response =
+                api().post("/api/topics/explicit/produce", "{\"records\":[{\"value\":1,\"partition\":2}]}");
 
-        assertThat(response.json().path("offsets").get(0).path("partition").asInt()).isEqualTo(2);
+        assertThat(response.json().path("offsets").get(0).path("partition").asInt())
+                .isEqualTo(2);
         assertThat(stored("explicit", 2)).hasSize(1);
         assertThat(stored("explicit", 0)).isEmpty();
     }
@@ -130,7 +137,8 @@ class ProduceIT {
             records.add(Map.of("key", "key-" + i, "value", i));
         }
 
-        HttpApi.Response response = api().post("/api/topics/keyed/produce?key.format=string", HttpApi.json(Map.of("records", records)));
+        HttpApi.Response response =
+                api().post("/api/topics/keyed/produce?key.format=string", HttpApi.json(Map.of("records", records)));
 
         assertThat(response.status()).isEqualTo(200);
         for (int i = 0; i < 50; i++) {
@@ -148,7 +156,9 @@ class ProduceIT {
         String body = "{\"records\":[{\"value\":\"a\",\"partition\":1},{\"value\":\"b\",\"partition\":0},"
                 + "{\"value\":\"c\",\"partition\":1},{\"value\":\"d\",\"partition\":2},{\"value\":\"e\",\"partition\":0}]}";
 
-        JsonNode offsets = api().post("/api/topics/mixed/produce?value.format=string", body).json().path("offsets");
+        JsonNode offsets = api().post("/api/topics/mixed/produce?value.format=string", body)
+                .json()
+                .path("offsets");
 
         assertThat(offsets).hasSize(5);
         int[][] expected = {{1, 0}, {0, 0}, {1, 1}, {2, 0}, {0, 1}};
@@ -166,7 +176,11 @@ class ProduceIT {
 
         for (int i = 0; i < 8; i++) {
             used.add(api().post("/api/topics/spread/produce", "{\"records\":[{\"value\":1}]}")
-                    .json().path("offsets").get(0).path("partition").asInt());
+                    .json()
+                    .path("offsets")
+                    .get(0)
+                    .path("partition")
+                    .asInt());
         }
 
         assertThat(used).containsExactlyInAnyOrder(0, 1, 2, 3);
@@ -197,7 +211,8 @@ class ProduceIT {
         createTopic(topic, 3);
 
         HttpApi.Response response = api().post(
-                "/api/topics/" + topic + "/produce", "{\"records\":[{\"value\":1,\"partition\":0},{\"value\":1,\"partition\":" + partition + "}]}");
+                        "/api/topics/" + topic + "/produce",
+                        "{\"records\":[{\"value\":1,\"partition\":0},{\"value\":1,\"partition\":" + partition + "}]}");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.error()).contains("partition");
@@ -208,7 +223,8 @@ class ProduceIT {
     void produce_unknownFormat_answers400() {
         createTopic("bad-format", 1);
 
-        HttpApi.Response response = api().post("/api/topics/bad-format/produce?value.format=avro", "{\"records\":[{\"value\":1}]}");
+        HttpApi.Response response =
+                api().post("/api/topics/bad-format/produce?value.format=avro", "{\"records\":[{\"value\":1}]}");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.error()).contains("value.format");
@@ -218,13 +234,22 @@ class ProduceIT {
     void produce_stringFormatWithNonString_answers400() {
         createTopic("string-mismatch", 1);
 
-        HttpApi.Response response = api().post("/api/topics/string-mismatch/produce?value.format=string", "{\"records\":[{\"value\":{\"a\":1}}]}");
+        HttpApi.Response response = api().post(
+                        "/api/topics/string-mismatch/produce?value.format=string",
+                        "{\"records\":[{\"value\":{\"a\":1}}]}");
 
         assertThat(response.status()).isEqualTo(400);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"records\":[", "{\"records\": 5}", "{\"records\":[{\"value\":1,\"partition\":\"x\"}]}", "[]", "nonsense"})
+    @ValueSource(
+            strings = {
+                "{\"records\":[",
+                "{\"records\": 5}",
+                "{\"records\":[{\"value\":1,\"partition\":\"x\"}]}",
+                "[]",
+                "nonsense"
+            })
     void produce_malformedJson_answers400(String body) {
         createTopic("malformed" + Math.abs(body.hashCode()), 1);
 
@@ -239,7 +264,9 @@ class ProduceIT {
         createTopic("too-big", 1);
         String bigValue = "x".repeat(70_000);
 
-        HttpApi.Response response = api().post("/api/topics/too-big/produce?value.format=string", "{\"records\":[{\"value\":\"" + bigValue + "\"}]}");
+        HttpApi.Response response = api().post(
+                        "/api/topics/too-big/produce?value.format=string",
+                        "{\"records\":[{\"value\":\"" + bigValue + "\"}]}");
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.code()).isEqualTo("payload_too_large");
@@ -253,7 +280,8 @@ class ProduceIT {
 
         HttpApi.Response response = api().send(api().request("/api/topics/too-big-chunked/produce?value.format=string")
                 .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body))));
 
         assertThat(response.status()).isEqualTo(413);
     }

@@ -12,13 +12,15 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** A record as the store holds it, copied out for assertions. */
-record StoredRecord(long offset, long timestampMs, byte @Nullable [] key, byte @Nullable [] value, Map<String, String> headers) {
+record StoredRecord(
+        long offset, long timestampMs, byte @Nullable [] key, byte @Nullable [] value, Map<String, String> headers) {
 
     String valueText() {
         return value == null ? "<null>" : new String(value, StandardCharsets.UTF_8);
     }
 
-    @Nullable String keyText() {
+    @Nullable
+    String keyText() {
         return key == null ? null : new String(key, StandardCharsets.UTF_8);
     }
 
@@ -35,14 +37,17 @@ record StoredRecord(long offset, long timestampMs, byte @Nullable [] key, byte @
             RecordBatches.forEach(batches, from, view -> {
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (int i = 0; i < view.headerCount(); i++) {
-                    headers.put(view.headerKey(i), StandardCharsets.UTF_8.decode(view.headerValue(i)).toString());
+                    headers.put(
+                            view.headerKey(i),
+                            StandardCharsets.UTF_8.decode(view.headerValue(i)).toString());
                 }
                 records.add(new StoredRecord(
                         view.offset(), view.timestampMs(), copy(view.key()), copy(view.value()), headers));
                 return true;
             });
             if (records.isEmpty() || records.getLast().offset() < from) {
-                throw new AssertionError("no progress reading from " + from + " (high watermark " + highWatermark + ")");
+                throw new AssertionError(
+                        "no progress reading from " + from + " (high watermark " + highWatermark + ")");
             }
             next = records.getLast().offset() + 1;
         }

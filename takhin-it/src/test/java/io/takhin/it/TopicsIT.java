@@ -47,7 +47,8 @@ class TopicsIT {
     void create_badName_answers400NamingTheName(String name) {
         String actualName = name.equals("x") ? "x".repeat(250) : name;
 
-        HttpApi.Response response = api().post("/api/topics", HttpApi.json(java.util.Map.of("name", actualName, "partitions", 1)));
+        HttpApi.Response response =
+                api().post("/api/topics", HttpApi.json(java.util.Map.of("name", actualName, "partitions", 1)));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.code()).isEqualTo("invalid_argument");
@@ -56,7 +57,8 @@ class TopicsIT {
 
     @Test
     void create_longestLegalName_isAccepted() {
-        HttpApi.Response response = api().post("/api/topics", HttpApi.json(java.util.Map.of("name", "n".repeat(249), "partitions", 1)));
+        HttpApi.Response response =
+                api().post("/api/topics", HttpApi.json(java.util.Map.of("name", "n".repeat(249), "partitions", 1)));
 
         assertThat(response.status()).isEqualTo(201);
     }
@@ -64,14 +66,24 @@ class TopicsIT {
     @ParameterizedTest
     @ValueSource(ints = {0, -1})
     void create_partitionsBelowOne_answers400NamingPartitions(int partitions) {
-        HttpApi.Response response = api().post("/api/topics", "{\"name\":\"p" + (partitions + 5) + "\",\"partitions\":" + partitions + "}");
+        HttpApi.Response response =
+                api().post("/api/topics", "{\"name\":\"p" + (partitions + 5) + "\",\"partitions\":" + partitions + "}");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.error()).contains("partitions");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{", "not json", "[1,2]", "{\"name\": 5, \"partitions\": 1}", "{\"partitions\": 1}", "{\"name\":\"ok\",\"partitions\":\"three\"}", "{\"name\":\"ok\",\"partitions\":99999999999}"})
+    @ValueSource(
+            strings = {
+                "{",
+                "not json",
+                "[1,2]",
+                "{\"name\": 5, \"partitions\": 1}",
+                "{\"partitions\": 1}",
+                "{\"name\":\"ok\",\"partitions\":\"three\"}",
+                "{\"name\":\"ok\",\"partitions\":99999999999}"
+            })
     void create_malformedOrMistypedBody_answers400(String body) {
         HttpApi.Response response = api().post("/api/topics", body);
 
@@ -85,7 +97,9 @@ class TopicsIT {
     void list_showsEveryTopicWithPartitionOffsets() {
         api().post("/api/topics", "{\"name\":\"listed-a\",\"partitions\":2}");
         api().post("/api/topics", "{\"name\":\"listed-b\",\"partitions\":1}");
-        api().post("/api/topics/listed-a/produce", "{\"records\":[{\"value\":1,\"partition\":1},{\"value\":2,\"partition\":1}]}");
+        api().post(
+                        "/api/topics/listed-a/produce",
+                        "{\"records\":[{\"value\":1,\"partition\":1},{\"value\":2,\"partition\":1}]}");
 
         HttpApi.Response response = api().get("/api/topics");
 
@@ -97,7 +111,8 @@ class TopicsIT {
         assertThat(partition1.path("id").asInt()).isEqualTo(1);
         assertThat(partition1.path("log_start_offset").asLong()).isZero();
         assertThat(partition1.path("high_water_mark").asLong()).isEqualTo(2);
-        assertThat(find(response.json(), "listed-b").path("partition_count").asInt()).isEqualTo(1);
+        assertThat(find(response.json(), "listed-b").path("partition_count").asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -133,7 +148,8 @@ class TopicsIT {
         assertThat(response.json().path("message").asText()).isEqualTo("topic deleted");
         assertThat(api().get("/api/topics/doomed-topic").status()).isEqualTo(404);
         assertThat(pathsMentioning("doomed-topic")).isEmpty();
-        assertThat(api().post("/api/topics/doomed-topic/produce", "{\"records\":[{\"value\":1}]}").status())
+        assertThat(api().post("/api/topics/doomed-topic/produce", "{\"records\":[{\"value\":1}]}")
+                        .status())
                 .isEqualTo(404);
     }
 
@@ -145,7 +161,12 @@ class TopicsIT {
 
         api().post("/api/topics", "{\"name\":\"phoenix\",\"partitions\":1}");
 
-        assertThat(api().get("/api/topics/phoenix").json().path("partitions").get(0).path("high_water_mark").asLong())
+        assertThat(api().get("/api/topics/phoenix")
+                        .json()
+                        .path("partitions")
+                        .get(0)
+                        .path("high_water_mark")
+                        .asLong())
                 .isZero();
     }
 
