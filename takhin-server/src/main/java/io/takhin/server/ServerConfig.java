@@ -44,6 +44,6 @@ record ServerConfig(Path dataDir, String backend, LogConfig log, HttpConfig http
                 backend,
                 log,
                 http,
-                new SessionConfig(values.integer(Settings.MAX_CONSUMERS)));
+                new SessionConfig(values.integer(Settings.MAX_CONSUMERS), values.number(Settings.MAX_RESPONSE_BYTES)));
     }
 }

@@ -66,6 +66,13 @@ final class Settings {
     static final Setting MAX_CONSUMERS = Setting.number(
             "consumers.max", 10_000, 1, 1_000_000, "Live HTTP consumers at most (subscribe answers 429 beyond).");
 
+    static final Setting MAX_RESPONSE_BYTES = Setting.number(
+            "consumers.max-response-bytes",
+            64 * MIB,
+            KIB,
+            104_857_600,
+            "Key and value bytes one consume response may hold; a larger max_bytes_total is lowered to it.");
+
     static final List<Setting> ALL = List.of(
             DATA_DIR,
             API_ADDR,
@@ -84,5 +91,6 @@ final class Settings {
             MAX_CONCURRENT_REQUESTS,
             ACCEPT_QUEUE_SIZE,
             MAX_PARTITIONS_PER_TOPIC,
-            MAX_CONSUMERS);
+            MAX_CONSUMERS,
+            MAX_RESPONSE_BYTES);
 }

@@ -22,16 +22,24 @@ public final class ConsumerSession {
     private final String id;
     private final String groupId;
     private final Duration sessionTimeout;
+    private final long maxResponseRecordBytes;
     private final ConsumerHandle handle;
     private final Time time;
     private final AtomicBoolean pollInFlight = new AtomicBoolean();
     private volatile long lastActivityNanos;
     private volatile boolean closed;
 
-    ConsumerSession(String id, String groupId, Duration sessionTimeout, ConsumerHandle handle, Time time) {
+    ConsumerSession(
+            String id,
+            String groupId,
+            Duration sessionTimeout,
+            long maxResponseRecordBytes,
+            ConsumerHandle handle,
+            Time time) {
         this.id = id;
         this.groupId = groupId;
         this.sessionTimeout = sessionTimeout;
+        this.maxResponseRecordBytes = maxResponseRecordBytes;
         this.handle = handle;
         this.time = time;
         this.lastActivityNanos = time.nanoTime();
@@ -68,7 +76,7 @@ public final class ConsumerSession {
     }
 
     /**
-     * Long-polls (S2: one at a time). The caller must call {@link #pollDone()} when it has finished
+     * Long-polls (S2: one at a time; S5: at most the configured response size). The caller must call {@link #pollDone()} when it has finished
      * with the fetch, whether or not it was delivered.
      */
     public CompletableFuture<Fetch> poll(int maxRecords, long maxBytes, Duration timeout) {
@@ -79,7 +87,7 @@ public final class ConsumerSession {
         }
         touch();
         try {
-            return handle.poll(maxRecords, maxBytes, timeout);
+            return handle.poll(maxRecords, Math.min(maxBytes, maxResponseRecordBytes), timeout);
         } catch (RuntimeException e) {
             pollDone();
             throw e;

@@ -16,6 +16,9 @@
  *     {@code consumer_not_found}), then its backend consumer is closed (its partitions rebalance).
  * S4. The number of live sessions never exceeds the configured maximum; subscribe beyond it is
  *     refused with {@code too_many_requests}.
+ * S5. One consume response buffers at most the configured key and value bytes
+ *     ({@code consumers.max-response-bytes}), whatever {@code max_bytes_total} asks; a single record
+ *     larger than the bound is still returned alone, so a consumer never gets stuck.
  *
  * <h2>Concurrency</h2>
  * The session table is a {@link java.util.concurrent.ConcurrentHashMap}; per-session state is
