@@ -60,8 +60,8 @@ final class Settings {
             "http.max-concurrent-requests", 4096, 1, 1_000_000, "Requests in flight at once (429 above it).");
     static final Setting ACCEPT_QUEUE_SIZE =
             Setting.number("http.accept-queue-size", 1024, 1, 65_535, "TCP accept backlog of the API socket.");
-    static final Setting MAX_PARTITIONS_PER_TOPIC =
-            Setting.number("topics.max-partitions", 10_000, 1, 100_000, "Most partitions one topic may have.");
+    static final Setting MAX_PARTITIONS_PER_TOPIC = Setting.number(
+            "topics.max-partitions", 10_000, 1, 10_000, "Most partitions one topic may have (the store allows 10000).");
 
     static final Setting MAX_CONSUMERS = Setting.number(
             "consumers.max", 10_000, 1, 1_000_000, "Live HTTP consumers at most (subscribe answers 429 beyond).");
