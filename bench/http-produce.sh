@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # HTTP produce throughput: batches of 1000 records of 100 bytes to a 1-partition topic, with one and
 # with four clients, against a server with the default durability (fsync before every 200).
-# Usage: bench/http-produce.sh [seconds per run, default 15]
+# Each client is one keep-alive connection in a loop (raw socket client); one more run with one
+# java.net.http client shows what the client costs. Bounded: each run stops after N seconds.
+# Usage: bench/http-produce.sh [seconds per run, default 10]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/bin/lib/java.sh"
 source "$root/bench/lib.sh"
 cd "$root"
-seconds="${1:-15}"
+seconds="${1:-10}"
 ./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true
 dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/http-produce-$$"
 mkdir -p "$dir"
 trap 'stop_server; rm -rf "$dir" "$dir.log"' EXIT
 start_server "$dir"
-echo "server $server_url pid $server_pid ($(grep -o 'listening.*' "$dir.log"))"
+echo "server $server_url pid $server_pid"
 curl -sf -X POST "$server_url/api/topics" -H 'Content-Type: application/json' -d '{"name":"bench","partitions":1}' > /dev/null
+load() { "$java_bin" -cp takhin-bench/target/benchmarks.jar io.takhin.bench.ProduceLoad --url "$server_url" --topic bench \
+  --seconds "$seconds" --batch 1000 --record-bytes 100 --server-pid "$server_pid" "$@"; }
+print_context
+load --clients 1 --client raw --seconds 3 > /dev/null   # warm-up of the server's JIT, not reported
 for clients in 1 4; do
-  "$java_bin" -cp takhin-bench/target/benchmarks.jar io.takhin.bench.ProduceLoad \
-    --url "$server_url" --topic bench --clients "$clients" --seconds "$seconds" --batch 1000 --record-bytes 100
+  load --clients "$clients" --client raw
+  print_context
 done
+load --clients 1 --client jdk
+print_context

@@ -22,3 +22,9 @@ stop_server() {
   fi
   server_pid=""
 }
+
+# print_context: the date, machine, load and commit a result was measured at, for BENCHMARKS.md.
+print_context() {
+  echo "== context: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM;" \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+}

@@ -29,13 +29,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * Append throughput with the default durability: every append returns only after its records are
  * fsynced, and concurrent appends share fsyncs (group commit). One op = one append of
  * {@code recordsPerAppend} records of 100 bytes. The batch's size on disk is printed at set-up so
- * ops/s converts to bytes/s.
+ * ops/s converts to bytes/s. {@code bench/store.sh} runs each case between two {@code dd} runs, as the
+ * disk (a shared virtual disk) changes speed from minute to minute.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 1, time = 2)
+@Measurement(iterations = 3, time = 2)
 @Fork(1)
 public class AppendBenchmark {
     @Param({"1000", "1"})

@@ -54,7 +54,8 @@ final class BenchLogs {
     static long sizeOfLogFiles(Path dir) {
         try (Stream<Path> paths = Files.list(dir)) {
             long total = 0;
-            for (Path path : paths.filter(path -> path.toString().endsWith(".log")).toList()) {
+            for (Path path :
+                    paths.filter(path -> path.toString().endsWith(".log")).toList()) {
                 total += Files.size(path);
             }
             return total;

@@ -48,7 +48,8 @@ public class RecoveryBenchmark {
     @Setup(Level.Trial)
     public void fill() {
         source = BenchLogs.scratch("recovery-source-");
-        try (PartitionLog log = PartitionLog.open(source, new TopicPartition("bench", 0), LogConfig.defaults(), Time.SYSTEM)) {
+        try (PartitionLog log =
+                PartitionLog.open(source, new TopicPartition("bench", 0), LogConfig.defaults(), Time.SYSTEM)) {
             List<AppendRecord> batch = BenchLogs.batch(1000, 100, 3);
             for (int i = 0; i < records / 1000; i++) {
                 log.append(batch);
@@ -61,7 +62,8 @@ public class RecoveryBenchmark {
     public void copyLogFilesOnly() {
         copy = BenchLogs.scratch("recovery-");
         try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".log")).toList()) {
+            for (Path file :
+                    files.filter(path -> path.toString().endsWith(".log")).toList()) {
                 Files.copy(file, copy.resolve(file.getFileName()));
             }
         } catch (IOException e) {
@@ -81,7 +83,8 @@ public class RecoveryBenchmark {
 
     @Benchmark
     public long recover() {
-        try (PartitionLog log = PartitionLog.open(copy, new TopicPartition("bench", 0), LogConfig.defaults(), Time.SYSTEM)) {
+        try (PartitionLog log =
+                PartitionLog.open(copy, new TopicPartition("bench", 0), LogConfig.defaults(), Time.SYSTEM)) {
             if (log.logEndOffset() != records) {
                 throw new IllegalStateException("recovered to " + log.logEndOffset() + ", expected " + records);
             }
