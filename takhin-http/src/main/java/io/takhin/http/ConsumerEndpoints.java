@@ -235,8 +235,15 @@ final class ConsumerEndpoints {
 
     /** "assignment": {"orders": [0, 1]}, "generation_id": 3. */
     static void writeAssignmentFields(JsonGenerator g, Assignment assignment) throws IOException {
-        g.writeObjectFieldStart("assignment");
-        for (Map.Entry<String, List<Integer>> topic : assignment.byTopic().entrySet()) {
+        writePartitionsByTopic(g, "assignment", assignment.byTopic());
+        g.writeNumberField("generation_id", assignment.generationId());
+    }
+
+    /** {@code "<field>": {"orders": [0, 1], ...}}, topics in the map's order. */
+    static void writePartitionsByTopic(JsonGenerator g, String field, Map<String, List<Integer>> byTopic)
+            throws IOException {
+        g.writeObjectFieldStart(field);
+        for (Map.Entry<String, List<Integer>> topic : byTopic.entrySet()) {
             g.writeArrayFieldStart(topic.getKey());
             for (int partition : topic.getValue()) {
                 g.writeNumber(partition);
@@ -244,7 +251,6 @@ final class ConsumerEndpoints {
             g.writeEndArray();
         }
         g.writeEndObject();
-        g.writeNumberField("generation_id", assignment.generationId());
     }
 
     private static Reply success(String message) {

@@ -5,7 +5,7 @@ import io.takhin.backend.GroupAdmin;
 import io.takhin.common.ErrorCode;
 import io.takhin.common.TakhinException;
 import java.util.List;
-import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code /api/consumer-groups} (contract §4). Blocking; stateless; thread-safe. */
 final class GroupEndpoints {
@@ -48,15 +48,7 @@ final class GroupEndpoints {
                 g.writeStartObject();
                 g.writeStringField("consumer_id", member.consumerId());
                 g.writeStringField("client_host", member.clientHost());
-                g.writeObjectFieldStart("assignment");
-                for (Map.Entry<String, List<Integer>> topic : new java.util.TreeMap<>(member.assignment()).entrySet()) {
-                    g.writeArrayFieldStart(topic.getKey());
-                    for (int partition : topic.getValue()) {
-                        g.writeNumber(partition);
-                    }
-                    g.writeEndArray();
-                }
-                g.writeEndObject();
+                ConsumerEndpoints.writePartitionsByTopic(g, "assignment", new TreeMap<>(member.assignment()));
                 g.writeEndObject();
             }
             g.writeEndArray();
