@@ -380,6 +380,29 @@ class ConsumerApiIT {
         assertThat(records.get(1).path("headers").toString()).isEqualTo("{}");
     }
 
+    /** An empty key or value is "" (zero stored bytes); an absent key and a null value are null. */
+    @Test
+    void consume_emptyKeyAndNullValue_areDistinguishedFromAbsentOnes() {
+        ConsumerClient client = client();
+        client.createTopic("empties", 1);
+        HttpApi.Response produced = server.api()
+                .post(
+                        "/api/topics/empties/produce?key.format=string&value.format=string",
+                        "{\"records\":[{\"key\":\"\",\"value\":\"\"},{\"key\":\"k\",\"value\":null}]}");
+        assertThat(produced.status()).as(produced.body()).isEqualTo(200);
+        Consumer consumer = client.subscribe("empties-group", "earliest", "empties");
+
+        JsonNode records =
+                consumer.consumeSequentially("{\"timeout_ms\":5000}").json().path("records");
+
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).get("key").isTextual()).isTrue();
+        assertThat(records.get(0).get("key").asText()).isEmpty();
+        assertThat(records.get(0).get("value").asText()).isEmpty();
+        assertThat(records.get(1).get("key").asText()).isEqualTo("aw==");
+        assertThat(records.get(1).get("value").isNull()).isTrue();
+    }
+
     @Test
     void consume_maxRecords_isRespected() {
         ConsumerClient client = client();

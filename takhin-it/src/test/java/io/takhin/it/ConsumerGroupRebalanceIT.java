@@ -122,11 +122,14 @@ class ConsumerGroupRebalanceIT {
         Consumer second = client.subscribe("leave-group", "earliest", "leave");
         Consumer third = client.subscribe("leave-group", "earliest", "leave");
         int generationBefore = generation(first);
+        Set<Integer> firstBefore = first.partitions("leave");
+        Set<Integer> thirdBefore = third.partitions("leave");
 
         assertThat(second.close().status()).isEqualTo(200);
 
         assertDisjointAndCovering("leave", 4, List.of(first, third));
-        assertThat(first.partitions("leave")).hasSize(2);
+        assertThat(first.partitions("leave")).hasSize(2).containsAll(firstBefore);
+        assertThat(third.partitions("leave")).hasSize(2).containsAll(thirdBefore);
         assertThat(generation(first)).isGreaterThan(generationBefore);
     }
 

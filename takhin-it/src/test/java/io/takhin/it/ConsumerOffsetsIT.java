@@ -359,6 +359,7 @@ class ConsumerOffsetsIT {
                 "{\"topic\":\"seek-bad\",\"partition\":0,\"offset\":1,\"position\":\"end\"}",
                 "{\"topic\":\"seek-bad\",\"partition\":0,\"offset\":1,\"timestamp\":5}",
                 "{\"topic\":\"seek-bad\",\"partition\":0,\"position\":\"middle\"}",
+                "{\"topic\":\"seek-bad\",\"partition\":0,\"timestamp\":-1}",
                 "{\"topic\":\"seek-bad\",\"offset\":1}",
                 "{\"partition\":0,\"offset\":1}",
                 "{not json",
@@ -389,5 +390,26 @@ class ConsumerOffsetsIT {
 
         assertThat(committed("seek-commit-group", "seek-commit", 0)).hasValue(6);
         assertThat(Set.copyOf(consumer.positions("seek-commit").values())).containsExactly(6L);
+    }
+
+    /**
+     * Commit-all commits the current positions; a position past the end (allowed by seek) is no
+     * bad input of the client's: the empty-body commit must not answer 400 about an offset the
+     * client never sent.
+     */
+    @Test
+    void commitAll_afterSeekPastTheEnd_isNotRefusedAsBadInput() {
+        ConsumerClient client = client();
+        client.createTopic("seek-then-commit", 2);
+        client.produceNumbered("seek-then-commit", 0, "a", 3);
+        client.produceNumbered("seek-then-commit", 1, "b", 3);
+        Consumer consumer = client.subscribe("seek-then-commit-group", "earliest", "seek-then-commit");
+        consumer.consumeAtLeast(6, Duration.ofSeconds(10));
+        consumer.seek("seek-then-commit", 0, "offset", 10);
+
+        HttpApi.Response response = consumer.commitRaw("");
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(committed("seek-then-commit-group", "seek-then-commit", 1)).hasValue(3);
     }
 }

@@ -183,7 +183,8 @@ class ConsumerSessionIT {
                 pace);
         long expiredAfterMs = (System.nanoTime() - lastCallNanos) / 1_000_000;
 
-        assertThat(expiredAfterMs).as("not before its session timeout").isGreaterThanOrEqualTo(950);
+        // Not before its session timeout; and promptly after it (the wait loop adds up to ~250 ms).
+        assertThat(expiredAfterMs).isBetween(950L, 3_000L);
         HttpApi.Response response = consumer.consumeRaw("");
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.code()).isEqualTo("consumer_not_found");
