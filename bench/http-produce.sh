@@ -13,7 +13,7 @@ seconds="${1:-10}"
 ./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true
 dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/http-produce-$$"
 mkdir -p "$dir"
-trap 'stop_server; rm -rf "$dir" "$dir.log"' EXIT
+trap 'stop_server; rm -rf "$dir" "$dir.log" "$dir.strace"' EXIT
 start_server "$dir"
 echo "server $server_url pid $server_pid"
 curl -sf -X POST "$server_url/api/topics" -H 'Content-Type: application/json' -d '{"name":"bench","partitions":1}' > /dev/null
@@ -27,3 +27,14 @@ for clients in 1 4; do
 done
 load --clients 1 --client jdk
 print_context
+if command -v strace > /dev/null; then
+  # Not a throughput run (strace slows the server): shows that every acknowledged request was fsynced.
+  echo "== durability check: the server's fsync calls during 300 one-client produce requests (strace -f -c)"
+  strace -f -c -e trace=fsync,fdatasync -o "$dir.strace" -p "$server_pid" 2> /dev/null &
+  strace_pid=$!
+  sleep 2
+  load --clients 1 --max-requests 300 --seconds 30
+  sleep 0.5
+  kill -INT "$strace_pid"; wait "$strace_pid" || true
+  cat "$dir.strace"
+fi

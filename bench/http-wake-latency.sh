@@ -4,7 +4,8 @@
 # the record being received. Server default durability: fsync before the 200, and records become
 # visible to consumers only once fsynced.
 # Usage: bench/http-wake-latency.sh [samples, default 2000] [client raw|jdk, default raw]
-# Bounded: (200 warm-up + samples) x 10 ms, plus 60 s at most.
+# The first 3000 records, sent back to back, warm up the JIT and are not counted.
+# Bounded: (3000 warm-up + samples) x 10 ms, plus 60 s at most.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/bin/lib/java.sh"
@@ -23,5 +24,5 @@ echo "== dd: synced 4 KiB writes on this disk right now (the fsync every produce
 dd if=/dev/zero of="$dir/dd.bin" bs=4k count=1000 oflag=dsync 2>&1 | tail -n1; rm -f "$dir/dd.bin"
 print_context
 "$java_bin" -cp takhin-bench/target/benchmarks.jar io.takhin.bench.WakeLatency --url "$server_url" --topic wake \
-  --samples "$samples" --warmup 200 --interval-ms 10 --max-records 10 --client "$client"
+  --samples "$samples" --warmup 3000 --interval-ms 10 --max-records 10 --client "$client"
 print_context

@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  * instants come from one {@link System#nanoTime} clock. Each record's value is its sequence number,
  * which maps it back to its send time.
  *
- * <p>The first {@code --warmup} records are sent and consumed but not counted (JIT warm-up on both
- * sides). Prints p50, p90, p99, p99.9 and max of the rest, and the produce round trips for
+ * <p>The first {@code --warmup} records are sent back to back (one produce at a time, no pacing) and
+ * consumed but not counted: they warm up the JIT on both sides, so that the paced samples measure
+ * the server in its steady state. Prints p50, p90, p99, p99.9 and max of the rest, and the produce round trips for
  * comparison (a produce answers after its fsync).
  *
- * <p>Usage: {@code WakeLatency --url http://127.0.0.1:8080 --topic wake --samples 2000 --warmup 200
+ * <p>Usage: {@code WakeLatency --url http://127.0.0.1:8080 --topic wake --samples 2000 --warmup 3000
  * --interval-ms 10 [--client raw|jdk]}. Bounded: it stops after the samples, or after
  * {@code (warmup + samples) * interval + 60 s}.
  */
@@ -35,7 +36,7 @@ public final class WakeLatency {
         URI base = BenchClient.loopback(options.string("url", "http://127.0.0.1:8080"));
         String topic = options.string("topic", "wake");
         int samples = options.integer("samples", 2000);
-        int warmup = options.integer("warmup", 200);
+        int warmup = options.integer("warmup", 3000);
         int intervalMs = options.integer("interval-ms", 10);
         int maxRecords = options.integer("max-records", 10);
         String clientKind = options.string("client", "raw");
@@ -93,9 +94,13 @@ public final class WakeLatency {
 
         String producePath = "/api/topics/" + topic + "/produce?value.format=string";
         try (BenchClient producer = BenchClient.create(clientKind, base)) {
-            long startNanos = System.nanoTime() + 200_000_000L;
+            long startNanos = 0;
             for (int i = 0; i < total && consumerFailure[0] == null; i++) {
-                long dueNanos = startNanos + i * intervalMs * 1_000_000L;
+                if (i == warmup) {
+                    // The paced, measured part starts after a pause that lets the warm-up drain.
+                    startNanos = System.nanoTime() + 500_000_000L;
+                }
+                long dueNanos = i < warmup ? 0 : startNanos + (i - warmup) * intervalMs * 1_000_000L;
                 for (long wait = dueNanos - System.nanoTime(); wait > 0; wait = dueNanos - System.nanoTime()) {
                     LockSupport.parkNanos(wait);
                 }
