@@ -490,6 +490,20 @@ final class ConsumerClient {
         /** Sends a request and reads its response on the same connection. */
         Response request(String method, String path, String jsonBody) {
             send(method, path, jsonBody);
+            return readResponse();
+        }
+
+        /** True if response bytes have arrived and can be read without blocking. */
+        boolean responseArrived() {
+            try {
+                return in.available() > 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Reads the next response on this connection, blocking until it arrives. */
+        Response readResponse() {
             try {
                 String statusLine = readLine();
                 int status = Integer.parseInt(statusLine.split(" ")[1]);

@@ -128,8 +128,7 @@ class ConsumerSessionIT {
         client.createTopic(topic, 1);
         Consumer consumer = client.subscribe(topic + "-group", "earliest", topic);
         RawHttp leaving = RawHttp.connect(server.api().baseUrl());
-        leaving.send("POST", "/api/consumers/" + consumer.id() + "/consume", "{\"timeout_ms\":20000}");
-        consumer.awaitPollInFlight(Duration.ofSeconds(10));
+        parkLongPoll(consumer, leaving);
         if (reset) {
             try {
                 leaving.socket().setSoLinger(true, 0);
@@ -159,6 +158,35 @@ class ConsumerSessionIT {
                             position)
                     .extracting(Rec::offset)
                     .containsExactly(0L, 1L);
+        }
+    }
+
+    /**
+     * Sends a 20 s long poll over {@code leaving} and returns once the server holds it: probes
+     * (consumes with timeout_ms 0, one at a time over their own connection) then answer 409
+     * poll_in_progress. If the long poll itself was refused because a probe held the consumer's one
+     * poll at that moment, it is sent again. Bounded.
+     */
+    private static void parkLongPoll(Consumer consumer, RawHttp leaving) {
+        String path = "/api/consumers/" + consumer.id() + "/consume";
+        leaving.send("POST", path, "{\"timeout_ms\":20000}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (RawHttp probes = RawHttp.connect(server.api().baseUrl())) {
+            while (true) {
+                assertThat(System.nanoTime()).as("the long poll is held").isLessThan(deadline);
+                if (leaving.responseArrived()) {
+                    RawHttp.Response refused = leaving.readResponse();
+                    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+                    leaving.send("POST", path, "{\"timeout_ms\":20000}");
+                    continue;
+                }
+                RawHttp.Response probe = probes.request("POST", path, "{\"timeout_ms\":0}");
+                if (probe.status() == 409) {
+                    return;
+                }
+                assertThat(probe.status()).as(probe.body()).isEqualTo(200);
+                assertThat(probe.body()).startsWith("{\"records\":[]");
+            }
         }
     }
 
