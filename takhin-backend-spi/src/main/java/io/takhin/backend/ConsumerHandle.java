@@ -30,6 +30,12 @@ public interface ConsumerHandle {
      */
     void commit(Map<TopicPartition, Long> offsets);
 
+    /**
+     * Stores this consumer's current position of every owned partition for the group, durably. A
+     * position past the partition's end (after a seek) is stored as it is: it is the consumer's own.
+     */
+    void commitPositions();
+
     /** The next offset this consumer will read, for every partition it owns. */
     Map<TopicPartition, Long> positions();
 

@@ -79,13 +79,31 @@ public final class GroupCoordinator implements AutoCloseable {
      * @throws io.takhin.common.StorageException if the offsets store cannot be opened
      */
     public static GroupCoordinator start(CoordinatorConfig config, TopicMetadata topics, Time time) {
-        return start(config, topics, time, PartitionOffsetLog.opener(time));
+        return start(config, topics, time, RevocationListener.NONE);
+    }
+
+    /**
+     * As {@link #start(CoordinatorConfig, TopicMetadata, Time)}, telling {@code revocations} about
+     * every partition a member loses.
+     */
+    public static GroupCoordinator start(
+            CoordinatorConfig config, TopicMetadata topics, Time time, RevocationListener revocations) {
+        return start(config, topics, time, PartitionOffsetLog.opener(time), revocations);
     }
 
     /** As {@link #start(CoordinatorConfig, TopicMetadata, Time)}, over any offsets log (tests). */
     static GroupCoordinator start(CoordinatorConfig config, TopicMetadata topics, Time time, OffsetLog.Opener opener) {
+        return start(config, topics, time, opener, RevocationListener.NONE);
+    }
+
+    private static GroupCoordinator start(
+            CoordinatorConfig config,
+            TopicMetadata topics,
+            Time time,
+            OffsetLog.Opener opener,
+            RevocationListener revocations) {
         OffsetStore store = OffsetStore.open(config.offsetsDir(), opener, config.compactAfterRecords());
-        PublishedState published = new PublishedState();
+        PublishedState published = new PublishedState(revocations);
         GroupManager manager = new GroupManager(topics, store, published, time);
         GroupCoordinator coordinator = new GroupCoordinator(manager, store, published, config.maxEventsPerDrain());
         coordinator.thread.start();

@@ -3,6 +3,8 @@ package io.takhin.coordinator;
 import io.takhin.common.TopicPartition;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,6 +24,16 @@ final class PublishedState {
      * change leave nothing behind.
      */
     private final ConcurrentHashMap<MemberKey, CompletableFuture<Void>> changeWaiters = new ConcurrentHashMap<>();
+
+    private final RevocationListener revocations;
+
+    PublishedState(RevocationListener revocations) {
+        this.revocations = revocations;
+    }
+
+    PublishedState() {
+        this(RevocationListener.NONE);
+    }
 
     /** A member of a group, as a map key. Immutable. */
     record MemberKey(String groupId, String memberId) {}
@@ -56,14 +68,22 @@ final class PublishedState {
     /** Coordinator thread only. */
     void publish(String groupId, String memberId, MemberAssignment assignment) {
         MemberKey key = new MemberKey(groupId, memberId);
-        assignments.put(key, assignment);
+        MemberAssignment previous = assignments.put(key, assignment);
+        if (previous != null && !assignment.partitions().containsAll(previous.partitions())) {
+            Set<TopicPartition> revoked = new TreeSet<>(previous.partitions());
+            revoked.removeAll(assignment.partitions());
+            revocations.revoked(groupId, memberId, revoked);
+        }
         signalChange(key);
     }
 
     /** Coordinator thread only. */
     void unpublish(String groupId, String memberId) {
         MemberKey key = new MemberKey(groupId, memberId);
-        assignments.remove(key);
+        MemberAssignment previous = assignments.remove(key);
+        if (previous != null && !previous.partitions().isEmpty()) {
+            revocations.revoked(groupId, memberId, previous.partitions());
+        }
         signalChange(key);
     }
 

@@ -71,6 +71,7 @@ final class ConsumerEndpoints {
             }
             byte[] body;
             try {
+                session.delivering();
                 body = encode(fetch, time.wallClockMs());
             } catch (RuntimeException e) {
                 session.pollDone();
@@ -195,7 +196,7 @@ final class ConsumerEndpoints {
             g.writeStringField("consumer_id", session.id());
             g.writeStringField("group_id", session.groupId());
             g.writeArrayFieldStart("topics");
-            for (String topic : assignment.byTopic().keySet()) {
+            for (String topic : session.topics()) {
                 g.writeString(topic);
             }
             g.writeEndArray();

@@ -281,6 +281,15 @@ final class ConsumerRequests {
             throw TakhinException.invalidArgument(
                     "group_id must be 1.." + MAX_GROUP_ID_LENGTH + " characters, got " + value.length());
         }
+        // The id must be addressable as /api/consumer-groups/{group}: Jetty refuses %2F and %25 in a
+        // path as ambiguous, and control characters have no place in an id.
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '/' || c == '%' || Character.isISOControl(c)) {
+                throw TakhinException.invalidArgument(
+                        "group_id must not contain '/', '%' or control characters" + " (found at index " + i + ")");
+            }
+        }
         return value;
     }
 

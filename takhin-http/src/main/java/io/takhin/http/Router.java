@@ -1,5 +1,9 @@
 package io.takhin.http;
 
+import io.takhin.common.ErrorCode;
+import io.takhin.common.TakhinException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -127,10 +131,26 @@ final class Router {
         for (int i = 0; i < template.size(); i++) {
             String segment = template.get(i);
             if (isParam(segment)) {
-                params.put(segment.substring(1, segment.length() - 1), path.get(i));
+                params.put(segment.substring(1, segment.length() - 1), decode(path.get(i)));
             }
         }
         return params;
+    }
+
+    /**
+     * Percent-decodes a path parameter (a group id may hold spaces or non-ASCII); '+' stays '+' in
+     * a path. Jetty has already refused ambiguous encodings such as %2F and %25.
+     */
+    private static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new TakhinException(
+                    ErrorCode.MALFORMED_REQUEST, "the path segment '" + segment + "' is not valid percent-encoding");
+        }
     }
 
     private static List<String> shape(List<String> segments) {

@@ -164,11 +164,18 @@ class ConsumerRequestsTest {
     }
 
     @Test
-    void subscribe_groupIdWithAnyCharacters_accepted() {
-        // Group ids are not topic names: any non-empty string of at most 255 characters.
-        assertThat(subscribe("{\"group_id\": \"billing/eu west é\", \"topics\": [\"t\"]}")
+    void subscribe_groupIdWithSpacesAndNonAscii_accepted() {
+        // Group ids are not topic names: spaces, punctuation and non-ASCII are fine.
+        assertThat(subscribe("{\"group_id\": \"billing: eu west é?#\", \"topics\": [\"t\"]}")
                         .groupId())
-                .isEqualTo("billing/eu west é");
+                .isEqualTo("billing: eu west é?#");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"billing/eu", "50%off", "tab\\there"})
+    void subscribe_groupIdNotAddressableInAPath_rejectedNamingField(String groupId) {
+        // '/' and '%' cannot appear in /api/consumer-groups/{group} (Jetty refuses %2F and %25).
+        assertInvalid(() -> subscribe("{\"group_id\": \"" + groupId + "\", \"topics\": [\"t\"]}"), "group_id");
     }
 
     @ParameterizedTest

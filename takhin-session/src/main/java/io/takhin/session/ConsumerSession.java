@@ -9,33 +9,49 @@ import io.takhin.common.TakhinException;
 import io.takhin.common.Time;
 import io.takhin.common.TopicPartition;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One consumer session. Thread-safe: the activity clock and the poll flag are atomics; the backend
  * handle is thread-safe. Every public method counts as activity (a heartbeat).
  */
 public final class ConsumerSession {
+    /** How long a call waits for the previous consume response to finish writing (S6). */
+    private static final long DELIVERY_WAIT_MS = 5_000;
+
     private final String id;
     private final String groupId;
     private final Duration sessionTimeout;
     private final long maxResponseRecordBytes;
     private final ConsumerHandle handle;
     private final Time time;
-    private final AtomicBoolean pollInFlight = new AtomicBoolean();
+    /** Set from the start of a poll until {@link #pollDone()}; completed then. */
+    private final AtomicReference<CompletableFuture<Void>> pollInFlight = new AtomicReference<>();
+    /** True once the poll's response is being written: the poll is no longer parked. */
+    private volatile boolean delivering;
+
     private volatile long lastActivityNanos;
     private volatile boolean closed;
+    /** What the consumer reads: its subscription, or the topics of its manual assignment. */
+    private volatile List<String> topics;
 
     ConsumerSession(
             String id,
             String groupId,
             Duration sessionTimeout,
             long maxResponseRecordBytes,
+            List<String> topics,
             ConsumerHandle handle,
             Time time) {
+        this.topics = List.copyOf(topics);
         this.id = id;
         this.groupId = groupId;
         this.sessionTimeout = sessionTimeout;
@@ -67,7 +83,32 @@ public final class ConsumerSession {
     }
 
     boolean pollInFlight() {
-        return pollInFlight.get();
+        return pollInFlight.get() != null;
+    }
+
+    /**
+     * If the previous poll's response is still being written, waits (briefly) for that write: a
+     * client can receive the bytes and send its next request on another connection before the
+     * write's completion reaches us, and that request must see the advanced position (S6).
+     */
+    private void awaitDelivery() {
+        CompletableFuture<Void> current = pollInFlight.get();
+        if (current != null && delivering) {
+            try {
+                current.get(DELIVERY_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // A client that does not read its response; the caller goes on and may see 409.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the poll's completion future never fails", e);
+            }
+        }
+    }
+
+    /** The poll's records are being written to the client; it is no longer parked. */
+    public void delivering() {
+        delivering = true;
     }
 
     public Assignment assignment() {
@@ -80,7 +121,8 @@ public final class ConsumerSession {
      * with the fetch, whether or not it was delivered.
      */
     public CompletableFuture<Fetch> poll(int maxRecords, long maxBytes, Duration timeout) {
-        if (!pollInFlight.compareAndSet(false, true)) {
+        awaitDelivery();
+        if (!pollInFlight.compareAndSet(null, new CompletableFuture<>())) {
             throw new TakhinException(
                     ErrorCode.POLL_IN_PROGRESS,
                     "consumer " + id + " already has a consume request in flight; send one at a time");
@@ -97,7 +139,11 @@ public final class ConsumerSession {
     /** Ends the poll started by {@link #poll}; the end of a poll is activity too. */
     public void pollDone() {
         touch();
-        pollInFlight.set(false);
+        delivering = false;
+        CompletableFuture<Void> done = pollInFlight.getAndSet(null);
+        if (done != null) {
+            done.complete(null);
+        }
     }
 
     public void commit(Map<TopicPartition, Long> offsets) {
@@ -108,11 +154,13 @@ public final class ConsumerSession {
     /** Commits the current position of every owned partition. */
     public void commitPositions() {
         touch();
-        handle.commit(handle.positions());
+        awaitDelivery();
+        handle.commitPositions();
     }
 
     public Map<TopicPartition, Long> positions() {
         touch();
+        awaitDelivery();
         return handle.positions();
     }
 
@@ -123,7 +171,14 @@ public final class ConsumerSession {
 
     public Assignment assign(Map<String, Set<Integer>> partitions) {
         touch();
-        return handle.assign(partitions);
+        Assignment assignment = handle.assign(partitions);
+        topics = List.copyOf(new TreeSet<>(partitions.keySet()));
+        return assignment;
+    }
+
+    /** The subscribed topics, or those of the manual assignment. */
+    public List<String> topics() {
+        return topics;
     }
 
     boolean isClosed() {

@@ -60,8 +60,8 @@ public final class ConsumerSessions implements AutoCloseable {
             String id = newId();
             var handle = consumers.subscribe(
                     new SubscribeRequest(id, groupId, topics, autoOffsetReset, sessionTimeout, clientHost));
-            ConsumerSession session =
-                    new ConsumerSession(id, groupId, sessionTimeout, config.maxResponseRecordBytes(), handle, time);
+            ConsumerSession session = new ConsumerSession(
+                    id, groupId, sessionTimeout, config.maxResponseRecordBytes(), topics, handle, time);
             sessions.put(id, session);
             armTimer(session, sessionTimeout.toNanos());
             log.info("Consumer {} joined group {} subscribed to {}", id, groupId, topics);

@@ -19,6 +19,9 @@
  * S5. One consume response buffers at most the configured key and value bytes
  *     ({@code consumers.max-response-bytes}), whatever {@code max_bytes_total} asks; a single record
  *     larger than the bound is still returned alone, so a consumer never gets stuck.
+ * S6. A consume, position or commit-all that arrives while the previous consume's response is
+ *     still being written waits (up to 5 s) for that write to finish, so it sees the advanced
+ *     position; only a poll that is still parked makes a second consume fail with 409.
  *
  * <h2>Concurrency</h2>
  * The session table is a {@link java.util.concurrent.ConcurrentHashMap}; per-session state is

@@ -32,28 +32,30 @@ public final class EmbeddedBackend implements Backend {
     private final EmbeddedConsumers consumers;
     private final EmbeddedGroupAdmin groups;
 
-    private EmbeddedBackend(LogManager logs, GroupCoordinator coordinator, Time time) {
+    private EmbeddedBackend(LogManager logs, GroupCoordinator coordinator, LiveConsumers live, Time time) {
         this.logs = logs;
         this.coordinator = coordinator;
         this.pollExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("poll-", 0).factory());
         this.topics = new EmbeddedTopicAdmin(logs, coordinator);
         this.producer = new EmbeddedProducer(logs);
-        this.consumers = new EmbeddedConsumers(logs, coordinator, pollExecutor, time);
+        this.consumers = new EmbeddedConsumers(logs, coordinator, live, pollExecutor, time);
         this.groups = new EmbeddedGroupAdmin(coordinator, logs);
     }
 
     /** Opens (and if needed recovers) the store and the committed offsets in {@code dataDir}. */
     public static EmbeddedBackend open(Path dataDir, LogConfig config, Time time) {
         LogManager logs = LogManager.open(topicsDirectory(dataDir), config, time);
+        LiveConsumers live = new LiveConsumers();
         try {
             GroupCoordinator coordinator = GroupCoordinator.start(
                     CoordinatorConfig.defaults(dataDir.resolve("groups")),
                     topic -> logs.topic(topic)
                             .map(found -> OptionalInt.of(found.partitionCount()))
                             .orElse(OptionalInt.empty()),
-                    time);
-            return new EmbeddedBackend(logs, coordinator, time);
+                    time,
+                    live);
+            return new EmbeddedBackend(logs, coordinator, live, time);
         } catch (RuntimeException e) {
             logs.close();
             throw e;

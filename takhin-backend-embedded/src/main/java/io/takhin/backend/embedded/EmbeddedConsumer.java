@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * assignment is the coordinator's published snapshot (read lock-free); a poll runs on the calling
  * thread and, after a wait, on a virtual thread of {@code pollExecutor}.
  *
- * <p>Positions (P1) exist only for owned partitions: a partition seen missing from the snapshot
- * loses its position, and a newly owned one starts at the group's committed offset, else per
- * {@code auto_offset_reset}. A poll re-reads the snapshot after reading records and drops the
+ * <p>Positions (P1) exist only for owned partitions: the coordinator's revocation callback removes
+ * the position of every partition the member loses (a move, a deleted topic), and a newly owned one
+ * starts at the group's committed offset, else per {@code auto_offset_reset}. A poll re-reads the snapshot after reading records and drops the
  * partitions that moved meanwhile (coordinator invariant C1), so it never returns records of a
  * partition the consumer does not own at that instant.
  */
@@ -52,6 +52,7 @@ final class EmbeddedConsumer implements ConsumerHandle {
     private final GroupCoordinator coordinator;
     private final Executor pollExecutor;
     private final Time time;
+    private final LiveConsumers live;
     private final ConcurrentHashMap<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     /** Where the next poll starts in the sorted partition list, so no partition starves the rest. */
     private final AtomicInteger rotation = new AtomicInteger();
@@ -65,7 +66,8 @@ final class EmbeddedConsumer implements ConsumerHandle {
             LogManager logs,
             GroupCoordinator coordinator,
             Executor pollExecutor,
-            Time time) {
+            Time time,
+            LiveConsumers live) {
         this.groupId = groupId;
         this.memberId = memberId;
         this.autoOffsetReset = autoOffsetReset;
@@ -73,6 +75,7 @@ final class EmbeddedConsumer implements ConsumerHandle {
         this.coordinator = coordinator;
         this.pollExecutor = pollExecutor;
         this.time = time;
+        this.live = live;
     }
 
     private static final MemberAssignment NOTHING = new MemberAssignment(0, Set.of());
@@ -245,6 +248,19 @@ final class EmbeddedConsumer implements ConsumerHandle {
         return Optional.of(new EmbeddedFetch.Chunk(partition, batches, position, next, count[0]));
     }
 
+    /**
+     * Forgets the positions of partitions the coordinator took away (called on the coordinator
+     * thread, before anyone else gets them): if they come back, they start again at the group's
+     * committed offset (P1), never at this consumer's stale position.
+     */
+    void revoked(Set<TopicPartition> partitions) {
+        positions.keySet().removeAll(partitions);
+    }
+
+    String memberId() {
+        return memberId;
+    }
+
     /** After delivery: each position moves past its chunk, unless a seek or revocation moved it. */
     private void advance(List<EmbeddedFetch.Chunk> chunks) {
         for (EmbeddedFetch.Chunk chunk : chunks) {
@@ -266,6 +282,14 @@ final class EmbeddedConsumer implements ConsumerHandle {
             }
         }
         Futures.await(coordinator.commit(groupId, memberId, offsets));
+    }
+
+    @Override
+    public void commitPositions() {
+        Map<TopicPartition, Long> positions = positions();
+        if (!positions.isEmpty()) {
+            Futures.await(coordinator.commit(groupId, memberId, positions));
+        }
     }
 
     @Override
@@ -319,7 +343,11 @@ final class EmbeddedConsumer implements ConsumerHandle {
             return;
         }
         closed = true;
-        positions.clear();
-        Futures.await(coordinator.leave(groupId, memberId));
+        try {
+            Futures.await(coordinator.leave(groupId, memberId));
+        } finally {
+            live.remove(memberId);
+            positions.clear();
+        }
     }
 }

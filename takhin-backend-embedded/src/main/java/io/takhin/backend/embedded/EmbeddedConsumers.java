@@ -15,9 +15,12 @@ final class EmbeddedConsumers implements Consumers {
     private final GroupCoordinator coordinator;
     private final Executor pollExecutor;
     private final Time time;
+    private final LiveConsumers live;
 
-    EmbeddedConsumers(LogManager logs, GroupCoordinator coordinator, Executor pollExecutor, Time time) {
+    EmbeddedConsumers(
+            LogManager logs, GroupCoordinator coordinator, LiveConsumers live, Executor pollExecutor, Time time) {
         this.logs = logs;
+        this.live = live;
         this.coordinator = coordinator;
         this.pollExecutor = pollExecutor;
         this.time = time;
@@ -25,15 +28,26 @@ final class EmbeddedConsumers implements Consumers {
 
     @Override
     public ConsumerHandle subscribe(SubscribeRequest request) {
-        Futures.await(coordinator.join(
-                request.groupId(), request.consumerId(), new LinkedHashSet<>(request.topics()), request.clientHost()));
-        return new EmbeddedConsumer(
+        EmbeddedConsumer consumer = new EmbeddedConsumer(
                 request.groupId(),
                 request.consumerId(),
                 request.autoOffsetReset(),
                 logs,
                 coordinator,
                 pollExecutor,
-                time);
+                time,
+                live);
+        live.add(consumer);
+        try {
+            Futures.await(coordinator.join(
+                    request.groupId(),
+                    request.consumerId(),
+                    new LinkedHashSet<>(request.topics()),
+                    request.clientHost()));
+        } catch (RuntimeException e) {
+            live.remove(request.consumerId());
+            throw e;
+        }
+        return consumer;
     }
 }
