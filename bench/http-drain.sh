@@ -34,7 +34,8 @@ done
 echo "== the same drain of drain1 with the client's cost changed: java.net.http, then full Jackson tokenising"
 tool --mode drain --url "$server_url" --topic drain1 --max-bytes "$max_bytes" --server-pid "$server_pid" --client jdk
 tool --mode drain --url "$server_url" --topic drain1 --max-bytes "$max_bytes" --server-pid "$server_pid" --parse jackson
-echo "== the same drain of drain1 with max_bytes_total 104857600 (the contract's maximum)"
+echo "== the same drain of drain1 with max_bytes_total 1048576 (the default), then 104857600 (the contract's maximum)"
+tool --mode drain --url "$server_url" --topic drain1 --max-bytes 1048576 --server-pid "$server_pid"
 tool --mode drain --url "$server_url" --topic drain1 --max-bytes 104857600 --server-pid "$server_pid"
 print_context
 stop_server

@@ -100,6 +100,7 @@ public final class IdleCapacity {
                 (heapAfter - heapBefore) / (double) consumers / 1024,
                 (rssAfter - rssBefore) / (double) consumers);
         printGrowth(histogramBefore, histogramAfter, consumers);
+        printThreads(server);
 
         polls.runUntilAllAnswered(deadlineNanos);
         long[] durations = polls.durationsMs();
@@ -153,6 +154,18 @@ public final class IdleCapacity {
             throw new IllegalStateException("subscribe failed", failures.getFirst());
         }
         return ids;
+    }
+
+    /** The server's platform threads grouped by name without trailing digits (jcmd Thread.print). */
+    private static void printThreads(ServerProcess server) {
+        Map<String, Integer> byName = new java.util.TreeMap<>();
+        for (String line : server.jcmd("Thread.print")) {
+            if (line.startsWith("\"")) {
+                String name = line.substring(1, line.indexOf('"', 1)).replaceAll("[-#]?\\d+$", "");
+                byName.merge(name, 1, Integer::sum);
+            }
+        }
+        System.out.println("server threads by name: " + byName);
     }
 
     /** The classes whose live bytes grew most between two histograms. */
