@@ -13,7 +13,7 @@ max_bytes="${2:-2097152}"
 ./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true
 dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/profile-drain-$$"
 mkdir -p "$dir" bench-results
-trap 'stop_server; rm -rf "$dir" "$dir.log" "$dir.jfr"' EXIT
+trap 'stop_server; rm -rf "$dir" "$dir".*' EXIT
 bin="$(dirname "$java_bin")"
 tool() { "$java_bin" -cp takhin-bench/target/benchmarks.jar io.takhin.bench.DrainLoad "$@"; }
 start_server "$dir"
