@@ -42,8 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * partition the consumer does not own at that instant.
  */
 final class EmbeddedConsumer implements ConsumerHandle {
-    /** Bytes read from one partition at most per poll beyond the caller's budget, for framing. */
+    /** Bytes a read asks for beyond the remaining key and value budget: batch and record framing. */
     private static final int READ_SLACK_BYTES = 64 * 1024;
+    /** Bytes one storage read asks for at most; a poll reads more chunks while budget remains. */
+    private static final int READ_CHUNK_BYTES = 1024 * 1024;
 
     private final String groupId;
     private final String memberId;
@@ -193,7 +195,7 @@ final class EmbeddedConsumer implements ConsumerHandle {
         Budget budget = new Budget(maxRecords, maxBytes);
         for (int i = 0; i < order.size() && budget.records > 0; i++) {
             TopicPartition partition = order.get((start + i) % order.size());
-            readPartition(partition, owned.get(partition), budget).ifPresent(chunks::add);
+            readPartition(partition, owned.get(partition), budget, chunks);
         }
         return chunks;
     }
@@ -210,42 +212,54 @@ final class EmbeddedConsumer implements ConsumerHandle {
         }
     }
 
-    private Optional<EmbeddedFetch.Chunk> readPartition(TopicPartition partition, long position, Budget budget) {
+    /**
+     * Reads one partition in chunks of at most {@value #READ_CHUNK_BYTES} bytes while budget is left,
+     * so a large {@code max_bytes_total} never makes one read allocate far more than the records
+     * the poll may return.
+     */
+    private void readPartition(
+            TopicPartition partition, long position, Budget budget, List<EmbeddedFetch.Chunk> chunks) {
         Optional<PartitionLog> maybeLog = log(partition);
         if (maybeLog.isEmpty()) {
-            return Optional.empty();
+            return;
         }
         PartitionLog log = maybeLog.get();
-        int readBytes =
-                (int) Math.min(Integer.MAX_VALUE - READ_SLACK_BYTES, Math.max(budget.bytes, 1)) + READ_SLACK_BYTES;
-        ReadResult result = log.read(position, readBytes);
-        if (result instanceof ReadResult.OffsetOutOfRange) {
-            // Below the log start (retention deleted it): reset per auto_offset_reset, as a seek would.
-            long reset = resetPosition(log);
-            positions.replace(partition, position, reset);
-            position = reset;
-            result = log.read(position, readBytes);
-        }
-        if (!(result instanceof ReadResult.Records(ByteBuffer batches, long highWatermark))
-                || !batches.hasRemaining()) {
-            return Optional.empty();
-        }
-        int[] count = {0};
-        long next = RecordBatches.forEach(batches, position, record -> {
-            long size = Math.max(record.keyLength(), 0) + Math.max(record.valueLength(), 0);
-            if (budget.records == 0 || (size > budget.bytes && budget.anyRecord)) {
-                return false;
+        long next = position;
+        while (budget.records > 0 && (budget.bytes > 0 || !budget.anyRecord)) {
+            int readBytes = (int) Math.min(READ_CHUNK_BYTES, Math.max(budget.bytes, 1) + READ_SLACK_BYTES);
+            ReadResult result = log.read(next, readBytes);
+            if (result instanceof ReadResult.OffsetOutOfRange && next == position) {
+                // Below the log start (retention deleted it): reset per auto_offset_reset, as a seek would.
+                long reset = resetPosition(log);
+                positions.replace(partition, position, reset);
+                next = reset;
+                result = log.read(next, readBytes);
             }
-            budget.records--;
-            budget.bytes -= size;
-            budget.anyRecord = true;
-            count[0]++;
-            return true;
-        });
-        if (count[0] == 0) {
-            return Optional.empty();
+            if (!(result instanceof ReadResult.Records(ByteBuffer batches, long highWatermark))
+                    || !batches.hasRemaining()) {
+                return;
+            }
+            long from = next;
+            int[] count = {0};
+            next = RecordBatches.forEach(batches, from, record -> {
+                long size = Math.max(record.keyLength(), 0) + Math.max(record.valueLength(), 0);
+                if (budget.records == 0 || (size > budget.bytes && budget.anyRecord)) {
+                    return false;
+                }
+                budget.records--;
+                budget.bytes -= size;
+                budget.anyRecord = true;
+                count[0]++;
+                return true;
+            });
+            if (count[0] == 0) {
+                return;
+            }
+            chunks.add(new EmbeddedFetch.Chunk(partition, batches, from, next, count[0]));
+            if (next >= highWatermark) {
+                return;
+            }
         }
-        return Optional.of(new EmbeddedFetch.Chunk(partition, batches, position, next, count[0]));
     }
 
     /**
