@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * enforces retention. See the package documentation for the on-disk layout and invariants.
  *
  * <p>Thread-safety: thread-safe. Appends, rolls and retention are serialised by {@code writeLock}
- * (one writer); fsyncs by {@code flushLock}, which is not held while writing, so appends that
- * arrive during an fsync share the next one (group commit). Readers take no lock: they read the
+ * (one writer); {@code flushLock} elects the fsync leader, which fsyncs with the lock released so
+ * that appends arriving meanwhile wait for it and are released by the next fsync that covers them
+ * (group commit, see awaitDurable). Readers take no lock: they read the
  * volatile {@link LogPosition} high watermark and then the segments below it (I5). The log end,
  * durable and high-watermark positions are volatile references to immutable snapshots, each
  * written only by the holder of the lock named at its field.
@@ -55,6 +57,11 @@ public final class PartitionLog implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock flushLock = new ReentrantLock();
+    /** Signalled when a leader's fsync ends (see awaitDurable). */
+    private final Condition flushDone = flushLock.newCondition();
+    /** A leader is fsyncing outside flushLock. Guarded by flushLock. */
+    private boolean flushing;
+
     private final AppendNotifier notifier;
     private final LogReader reader;
     private final AtomicLong fsyncCount = new AtomicLong();
@@ -287,9 +294,10 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Group commit: returns once everything below {@code endOffset} is fsynced. Whoever gets the
-     * flush lock fsyncs all that is written by then and publishes it; an appender that finds its
-     * batch already durable returns without an fsync of its own.
+     * Returns once {@code endOffset} is durable. Group commit, leader/follower: the first appender
+     * that finds no fsync in progress leads one, outside {@code flushLock}, covering everything
+     * written so far; appenders that arrive meanwhile wait on {@code flushDone} and return as soon
+     * as a finished fsync covers them, so one fsync acknowledges every append it covered.
      */
     private void awaitDurable(long endOffset) {
         if (highWatermark.offset() >= endOffset) {
@@ -298,17 +306,62 @@ public final class PartitionLog implements AutoCloseable {
         CompletableFuture<Void> published = null;
         flushLock.lock();
         try {
-            if (durable.offset() < endOffset) {
+            while (durable.offset() < endOffset) {
                 if (failed || closed) {
                     throw notWritable();
                 }
-                published = flushLocked();
+                if (flushing) {
+                    flushDone.awaitUninterruptibly();
+                } else {
+                    published = leadFlushLocked();
+                }
             }
         } finally {
             flushLock.unlock();
         }
         if (published != null) {
             published.complete(null);
+        }
+    }
+
+    /**
+     * Holding {@code flushLock} on entry and exit, fsyncs everything written so far with the lock
+     * released (so followers can queue up behind this fsync and be released by it), then publishes.
+     * Returns the notifier future to complete once no lock is held.
+     */
+    private @Nullable CompletableFuture<Void> leadFlushLocked() {
+        LogPosition from = durable;
+        LogPosition target = logEnd;
+        flushing = true;
+        flushLock.unlock();
+        IOException failure = null;
+        try {
+            for (Segment segment : segments.subMap(from.segmentBaseOffset(), true, target.segmentBaseOffset(), true)
+                    .values()) {
+                flushUnlessDeleted(segment);
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            flushLock.lock();
+            flushing = false;
+            flushDone.signalAll();
+        }
+        if (failure != null) {
+            throw fail(failure, "fsync");
+        }
+        if (target.offset() <= durable.offset()) {
+            return null; // I5: never move back (a flush() may have covered more meanwhile)
+        }
+        durable = target;
+        highWatermark = target;
+        return notifier.swap();
+    }
+
+    /** Waits until no leader's fsync is in progress. Guarded by flushLock. */
+    private void awaitNoFlushInProgressLocked() {
+        while (flushing) {
+            flushDone.awaitUninterruptibly();
         }
     }
 
@@ -363,6 +416,7 @@ public final class PartitionLog implements AutoCloseable {
         CompletableFuture<Void> published = null;
         flushLock.lock();
         try {
+            awaitNoFlushInProgressLocked();
             if (closed) {
                 return;
             }
@@ -519,6 +573,7 @@ public final class PartitionLog implements AutoCloseable {
         CompletableFuture<Void> published = null;
         flushLock.lock();
         try {
+            awaitNoFlushInProgressLocked();
             if (failed) {
                 return false;
             }

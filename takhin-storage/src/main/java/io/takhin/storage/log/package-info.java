@@ -47,9 +47,11 @@
  * I7. Timestamps never decrease within a partition: append time is max(clock, previous append time).
  *
  * <h2>Concurrency</h2>
- * One writer per partition, serialised by the partition's write lock; fsyncs by its flush lock,
- * which is not held while writing, so appends that arrive during an fsync share the next one (group
- * commit). Readers never take a lock: they read the volatile high watermark and then positional
+ * One writer per partition, serialised by the partition's write lock. Group commit is
+ * leader/follower: an appender that finds no fsync in progress leads one, with the flush lock
+ * released during the fsync, covering everything written so far; appenders arriving meanwhile wait
+ * on the flush lock's condition and return as soon as a finished fsync covers them (one fsync
+ * acknowledges every append it covered). The durable offset only moves forward. Readers never take a lock: they read the volatile high watermark and then positional
  * reads below it, over a {@code ConcurrentSkipListMap} of segments and read channels of their own.
  * {@link io.takhin.storage.log.PartitionLog#awaitAppend} futures complete on the publishing thread
  * (an appender, the interval flusher, or the thread closing the log) with no lock held; dependent

@@ -85,9 +85,12 @@ class GroupCommitTest {
             });
         }
         assertThat(read).isEqualTo(new TreeMap<>(acknowledged));
+        // Leader/follower: appends that arrive during a 1 ms fsync are all released by the next one.
+        // Holding the flush lock across the fsync (the old design) gave about 1.25 appends per fsync.
+        System.out.println("group commit: " + appends + " appends, " + log.fsyncCount() + " fsyncs");
         assertThat(log.fsyncCount())
-                .as("fsyncs shared between %d appends", appends)
-                .isLessThan(appends);
+                .as("fsyncs shared between %d appends: at least two appends per fsync", appends)
+                .isLessThanOrEqualTo(appends / 2);
         assertThat(log.fsyncCount()).isPositive();
     }
 
