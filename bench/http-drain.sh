@@ -11,9 +11,7 @@ source "$root/bin/lib/java.sh"
 source "$root/bench/lib.sh"
 cd "$root"
 max_bytes="${1:-2097152}"
-./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true
-dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/http-drain-$$"
-mkdir -p "$dir"
+prepare_http_bench http-drain
 trap 'stop_server; rm -rf "$dir" "$dir.log" "$dir.results"' EXIT
 tool() { "$java_bin" -cp takhin-bench/target/benchmarks.jar io.takhin.bench.DrainLoad "$@"; }
 start_server "$dir"

@@ -16,9 +16,7 @@ echo "open files limit: $(ulimit -n)"
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((consumers + 1000)) ]; then
   echo "ulimit -n $(ulimit -n) is too low for $consumers connections" >&2; exit 1
 fi
-./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true
-dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/http-idle-$$"
-mkdir -p "$dir"
+prepare_http_bench http-idle
 trap 'stop_server; rm -rf "$dir" "$dir.log"' EXIT
 start_server "$dir" --consumers.max=$((consumers + 1000))
 echo "server $server_url pid $server_pid"

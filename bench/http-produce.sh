@@ -10,9 +10,7 @@ source "$root/bin/lib/java.sh"
 source "$root/bench/lib.sh"
 cd "$root"
 seconds="${1:-10}"
-./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true
-dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/http-produce-$$"
-mkdir -p "$dir"
+prepare_http_bench http-produce
 trap 'stop_server; rm -rf "$dir" "$dir.log" "$dir.strace"' EXIT
 start_server "$dir"
 echo "server $server_url pid $server_pid"

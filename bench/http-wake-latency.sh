@@ -13,9 +13,7 @@ source "$root/bench/lib.sh"
 cd "$root"
 samples="${1:-2000}"
 client="${2:-raw}"
-./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true
-dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/http-wake-$$"
-mkdir -p "$dir"
+prepare_http_bench http-wake
 trap 'stop_server; rm -rf "$dir" "$dir.log"' EXIT
 start_server "$dir"
 echo "server $server_url pid $server_pid"

@@ -1,6 +1,14 @@
 # Sourced by the HTTP benchmarks: start and stop a Takhin server on 127.0.0.1 by PID.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# prepare_http_bench NAME: builds the server and the load tools, and makes the scratch directory $dir
+# ($TAKHIN_BENCH_DIR, default ./bench-data, on the disk under test).
+prepare_http_bench() {
+  (cd "$root" && ./mvnw -q -B package -pl takhin-server,takhin-bench -am -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true)
+  dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/$1-$$"
+  mkdir -p "$dir"
+}
+
 # start_server DATA_DIR [flags...]: sets $server_pid and $server_url; waits for /api/health.
 start_server() {
   local data_dir="$1"; shift
