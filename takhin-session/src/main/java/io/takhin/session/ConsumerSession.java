@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One consumer session. Thread-safe: the activity clock and the poll flag are atomics; the backend
@@ -33,10 +34,18 @@ public final class ConsumerSession {
     private final long maxResponseRecordBytes;
     private final ConsumerHandle handle;
     private final Time time;
-    /** Set from the start of a poll until {@link #pollDone()}; completed then. */
-    private final AtomicReference<CompletableFuture<Void>> pollInFlight = new AtomicReference<>();
-    /** True once the poll's response is being written: the poll is no longer parked. */
-    private volatile boolean delivering;
+    /** The poll in flight, from its start until {@link #pollDone()}; null when there is none. */
+    private final AtomicReference<@Nullable PollState> pollInFlight = new AtomicReference<>();
+
+    /**
+     * One poll's state. Replaced as a whole, so "in flight" and "being delivered" can never be seen
+     * half-updated by a request that races the end of the previous poll.
+     */
+    private static final class PollState {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** True once the poll's response is being written: the poll is no longer parked. */
+        volatile boolean delivering;
+    }
 
     private volatile long lastActivityNanos;
     private volatile boolean closed;
@@ -92,10 +101,10 @@ public final class ConsumerSession {
      * write's completion reaches us, and that request must see the advanced position (S6).
      */
     private void awaitDelivery() {
-        CompletableFuture<Void> current = pollInFlight.get();
-        if (current != null && delivering) {
+        PollState current = pollInFlight.get();
+        if (current != null && current.delivering) {
             try {
-                current.get(DELIVERY_WAIT_MS, TimeUnit.MILLISECONDS);
+                current.done.get(DELIVERY_WAIT_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 // A client that does not read its response; the caller goes on and may see 409.
             } catch (InterruptedException e) {
@@ -108,7 +117,10 @@ public final class ConsumerSession {
 
     /** The poll's records are being written to the client; it is no longer parked. */
     public void delivering() {
-        delivering = true;
+        PollState current = pollInFlight.get();
+        if (current != null) {
+            current.delivering = true;
+        }
     }
 
     public Assignment assignment() {
@@ -122,7 +134,7 @@ public final class ConsumerSession {
      */
     public CompletableFuture<Fetch> poll(int maxRecords, long maxBytes, Duration timeout) {
         awaitDelivery();
-        if (!pollInFlight.compareAndSet(null, new CompletableFuture<>())) {
+        if (!pollInFlight.compareAndSet(null, new PollState())) {
             throw new TakhinException(
                     ErrorCode.POLL_IN_PROGRESS,
                     "consumer " + id + " already has a consume request in flight; send one at a time");
@@ -139,10 +151,9 @@ public final class ConsumerSession {
     /** Ends the poll started by {@link #poll}; the end of a poll is activity too. */
     public void pollDone() {
         touch();
-        delivering = false;
-        CompletableFuture<Void> done = pollInFlight.getAndSet(null);
+        PollState done = pollInFlight.getAndSet(null);
         if (done != null) {
-            done.complete(null);
+            done.done.complete(null);
         }
     }
 
