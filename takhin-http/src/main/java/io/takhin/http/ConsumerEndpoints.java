@@ -44,19 +44,7 @@ final class ConsumerEndpoints {
                 request.autoOffsetReset(),
                 request.sessionTimeout(),
                 call.clientHost());
-        Assignment assignment = session.assignment();
-        return Reply.json(200, Json.bytes(g -> {
-            g.writeStartObject();
-            g.writeStringField("consumer_id", session.id());
-            g.writeStringField("group_id", session.groupId());
-            g.writeArrayFieldStart("topics");
-            for (String topic : request.topics()) {
-                g.writeString(topic);
-            }
-            g.writeEndArray();
-            writeAssignmentFields(g, assignment);
-            g.writeEndObject();
-        }));
+        return assignmentReply(session, session.assignment());
     }
 
     /** POST /api/consumers/{id}/consume: long poll; the position moves once the reply is written. */
@@ -190,6 +178,7 @@ final class ConsumerEndpoints {
         return assignmentReply(session, session.assignment());
     }
 
+    /** The subscribe and assignment shape: id, group, topics (the subscription), assignment, generation. */
     private static Reply assignmentReply(ConsumerSession session, Assignment assignment) {
         return Reply.json(200, Json.bytes(g -> {
             g.writeStartObject();

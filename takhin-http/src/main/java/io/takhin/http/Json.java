@@ -140,19 +140,7 @@ final class Json {
 
     /** The current token as an int in {@code min..max}; {@code field} names it in the error otherwise. */
     static int intInRange(JsonParser parser, String field, int min, int max) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token != JsonToken.VALUE_NUMBER_INT) {
-            throw TakhinException.invalidArgument(field + " must be an integer, got " + describe(token));
-        }
-        if (parser.getNumberType() != JsonParser.NumberType.INT) {
-            throw TakhinException.invalidArgument(
-                    field + " must be between " + min + " and " + max + ", got " + parser.getText());
-        }
-        int value = parser.getIntValue();
-        if (value < min || value > max) {
-            throw TakhinException.invalidArgument(field + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
+        return (int) longInRange(parser, field, min, max);
     }
 
     /** The current token as a long in {@code min..max}; {@code field} names it in the error otherwise. */

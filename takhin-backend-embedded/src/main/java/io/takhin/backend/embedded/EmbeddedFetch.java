@@ -33,10 +33,6 @@ final class EmbeddedFetch implements Fetch {
         this.advancer = advancer;
     }
 
-    List<Chunk> chunks() {
-        return chunks;
-    }
-
     @Override
     public int recordCount() {
         int count = 0;
