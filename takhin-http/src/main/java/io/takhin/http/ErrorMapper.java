@@ -2,9 +2,8 @@ package io.takhin.http;
 
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.takhin.common.ErrorCode;
+import io.takhin.common.Failures;
 import io.takhin.common.TakhinException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ final class ErrorMapper {
 
     /** The reply for any failure of a request. */
     static Reply toReply(Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = Failures.unwrap(failure);
         if (cause instanceof TakhinException e && e.code() != ErrorCode.INTERNAL) {
             String message = e.getMessage();
             Reply reply =
@@ -110,12 +109,4 @@ final class ErrorMapper {
     }
 
     /** Futures wrap the real failure; the status belongs to the cause. */
-    private static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
-    }
 }

@@ -1,9 +1,9 @@
 package io.takhin.backend.embedded;
 
 import io.takhin.common.ErrorCode;
+import io.takhin.common.Failures;
 import io.takhin.common.TakhinException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** Waiting for the coordinator's futures from a request's (virtual) thread. */
@@ -23,11 +23,7 @@ final class Futures {
     }
 
     static RuntimeException unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Failures.unwrap(failure);
         if (cause instanceof RuntimeException runtime) {
             return runtime;
         }
