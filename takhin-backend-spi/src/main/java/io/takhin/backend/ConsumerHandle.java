@@ -18,7 +18,9 @@ public interface ConsumerHandle {
     /**
      * Completes as soon as at least one record is readable on an owned partition at this consumer's
      * position (not waiting to fill {@code maxRecords}), or after {@code timeout} with no records.
-     * The position does not move until {@link Fetch#advance()} is called.
+     * The position does not move until {@link Fetch#advance()} is called. The caller may end a poll
+     * early by completing the returned future itself (with {@link Fetch#empty()}, when its client
+     * went away); the handle then stops waiting and the session may poll again.
      */
     CompletableFuture<Fetch> poll(int maxRecords, long maxBytes, Duration timeout);
 

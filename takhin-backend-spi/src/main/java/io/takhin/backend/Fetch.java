@@ -8,6 +8,11 @@ import java.nio.ByteBuffer;
  * owned by the request that polled.
  */
 public interface Fetch {
+    /** No records; advancing it moves nothing. */
+    static Fetch empty() {
+        return Empty.INSTANCE;
+    }
+
     int recordCount();
 
     /** Visits every record, in order; the view is only valid during the call. */
@@ -62,5 +67,21 @@ public interface Fetch {
 
         /** A read-only slice holding the header's value bytes. */
         ByteBuffer headerValue(int index);
+    }
+
+    /** The fetch of a poll that found nothing or was ended early. */
+    enum Empty implements Fetch {
+        INSTANCE;
+
+        @Override
+        public int recordCount() {
+            return 0;
+        }
+
+        @Override
+        public void forEach(RecordSink sink) {}
+
+        @Override
+        public void advance() {}
     }
 }

@@ -59,6 +59,14 @@ final class Call {
         return Optional.ofNullable(query.getValue(name));
     }
 
+    /**
+     * Runs {@code onGone} if the client may have left while the request waits (see {@link
+     * ClientGoneWatch}); cancel the watch before writing the response.
+     */
+    ClientGoneWatch watchClientGone(Runnable onGone) {
+        return ClientGoneWatch.start(request, onGone);
+    }
+
     /** The client's IP address, as group descriptions show it. */
     String clientHost() {
         return Request.getRemoteAddr(request);

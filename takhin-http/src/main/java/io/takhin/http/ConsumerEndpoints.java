@@ -52,7 +52,11 @@ final class ConsumerEndpoints {
         ConsumerSession session = sessions.get(call.pathParam("consumer_id"));
         ConsumerRequests.Consume request = ConsumerRequests.Consume.parse(call.optionalJsonBody());
         CompletableFuture<Fetch> polled = session.poll(request.maxRecords(), request.maxBytes(), request.timeout());
+        // H7: a client that leaves while the poll is parked ends it with nothing delivered.
+        ClientGoneWatch watch =
+                polled.isDone() ? ClientGoneWatch.NONE : call.watchClientGone(() -> polled.complete(Fetch.empty()));
         return polled.handle((fetch, failure) -> {
+            watch.cancel();
             if (failure != null) {
                 session.pollDone();
                 throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);

@@ -36,6 +36,10 @@
  *     ({@code Reply.Delivery}); if the write fails, the same records are delivered again.
  * H6. Parked long polls hold no thread and no concurrency permit; the session layer's consumer limit
  *     (one poll per consumer) bounds how many there are.
+ * H7. (with H5) A parked HTTP/1.1 long poll watches its socket ({@code ClientGoneWatch}): a client
+ *     that closes it, or pipelines another request, ends the poll at once with no records, so records
+ *     are never counted as delivered to a half-closed connection. The watch never reads, so pipelined
+ *     bytes stay for Jetty's parser.
  *
  * <h2>Concurrency</h2>
  * Jetty's selector and acceptor threads are platform threads of a {@code QueuedThreadPool}; {@code

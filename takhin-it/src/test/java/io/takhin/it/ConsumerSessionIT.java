@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -114,9 +113,6 @@ class ConsumerSessionIT {
      * a response was written to the client).
      */
     @Test
-    @Disabled("Known gap: with HTTP/1.1 Jetty holds no read interest on a parked async request, so a"
-            + " clean close (FIN) goes unnoticed and the first write to the half-closed socket succeeds"
-            + " (jetty/jetty.project#238). Needs read interest on the endpoint while parked.")
     void consume_clientClosedConnectionDuringLongPoll_nextConsumeGetsTheSameRecords() {
         assertRedeliveredAfterClientWentAway("gone-fin", false);
     }
@@ -125,6 +121,41 @@ class ConsumerSessionIT {
     @Test
     void consume_clientResetConnectionDuringLongPoll_nextConsumeGetsTheSameRecords() {
         assertRedeliveredAfterClientWentAway("gone-rst", true);
+    }
+
+    /**
+     * A client that pipelines another request behind its parked long poll gets the poll answered
+     * at once with no records, then the pipelined request answered normally: watching the socket
+     * for a departed client must not swallow the next request's bytes.
+     */
+    @Test
+    void consume_requestPipelinedBehindParkedLongPoll_pollEndsEmptyAndTheNextRequestIsAnswered() {
+        ConsumerClient client = client();
+        client.createTopic("pipelined", 1);
+        Consumer consumer = client.subscribe("pipelined-group", "earliest", "pipelined");
+        try (RawHttp connection = RawHttp.connect(server.api().baseUrl())) {
+            parkLongPoll(consumer, connection);
+            long sentNanos = System.nanoTime();
+            connection.send("GET", "/api/consumers/" + consumer.id() + "/position", "");
+
+            RawHttp.Response poll = connection.readResponse();
+            long pollEndedMs = (System.nanoTime() - sentNanos) / 1_000_000;
+            RawHttp.Response position = connection.readResponse();
+
+            assertThat(poll.status()).as(poll.body()).isEqualTo(200);
+            assertThat(poll.body()).startsWith("{\"records\":[]");
+            assertThat(pollEndedMs)
+                    .as("the 20 s poll ended when the next request arrived")
+                    .isLessThan(10_000L);
+            assertThat(position.status()).as(position.body()).isEqualTo(200);
+            assertThat(position.json()
+                            .path("offsets")
+                            .path("pipelined")
+                            .path("0")
+                            .asLong(-1))
+                    .as(position.body())
+                    .isZero();
+        }
     }
 
     private static void assertRedeliveredAfterClientWentAway(String topic, boolean reset) {

@@ -133,7 +133,7 @@ final class EmbeddedConsumer implements ConsumerHandle {
     private void attempt(CompletableFuture<Fetch> result, int maxRecords, long maxBytes, long deadlineNanos) {
         try {
             if (closed || result.isDone()) {
-                result.complete(EmbeddedFetch.EMPTY);
+                result.complete(Fetch.empty());
                 return;
             }
             Optional<MemberAssignment> seen = coordinator.assignment(groupId, memberId);
@@ -149,10 +149,10 @@ final class EmbeddedConsumer implements ConsumerHandle {
             }
             long remainingNanos = deadlineNanos - time.nanoTime();
             if (remainingNanos <= 0) {
-                result.complete(EmbeddedFetch.EMPTY);
+                result.complete(Fetch.empty());
                 return;
             }
-            waitForAppendOrRebalance(owned, seen)
+            waitForAppendOrRebalance(owned, seen, result)
                     .completeOnTimeout(null, remainingNanos, TimeUnit.NANOSECONDS)
                     .thenRunAsync(() -> attempt(result, maxRecords, maxBytes, deadlineNanos), pollExecutor);
         } catch (RuntimeException e) {
@@ -163,11 +163,12 @@ final class EmbeddedConsumer implements ConsumerHandle {
     /**
      * Completes when any owned partition gets a record at this consumer's position, or when the
      * assignment changes (partitions granted during the wait must be read at once, not after the
-     * timeout).
+     * timeout), or when the caller ended the poll by completing {@code result} itself.
      */
     private CompletableFuture<Object> waitForAppendOrRebalance(
-            Map<TopicPartition, Long> owned, Optional<MemberAssignment> seen) {
+            Map<TopicPartition, Long> owned, Optional<MemberAssignment> seen, CompletableFuture<Fetch> result) {
         CompletableFuture<Object> any = new CompletableFuture<>();
+        result.whenComplete((ignored, error) -> any.complete(null));
         List<CompletableFuture<Void>> waits = new ArrayList<>(owned.size() + 1);
         waits.add(coordinator.assignmentChange(groupId, memberId, seen));
         for (Map.Entry<TopicPartition, Long> entry : owned.entrySet()) {

@@ -17,8 +17,6 @@ final class EmbeddedFetch implements Fetch {
     /** One partition's share: offsets {@code fromOffset} (inclusive) to {@code nextOffset} (exclusive). */
     record Chunk(TopicPartition partition, ByteBuffer batches, long fromOffset, long nextOffset, int recordCount) {}
 
-    static final EmbeddedFetch EMPTY = new EmbeddedFetch(List.of(), positions -> {});
-
     private final List<Chunk> chunks;
     private final PositionAdvancer advancer;
     private final View view = new View();
