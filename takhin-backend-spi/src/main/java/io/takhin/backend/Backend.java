@@ -13,6 +13,16 @@ public interface Backend extends AutoCloseable {
 
     GroupAdmin groups();
 
+    /** Whether the backend can serve requests now; an embedded store always can. */
+    default Status status() {
+        return Status.AVAILABLE;
+    }
+
+    /** Availability and, when unavailable, a sentence saying why. Immutable. */
+    record Status(boolean available, String detail) {
+        public static final Status AVAILABLE = new Status(true, "");
+    }
+
     @Override
     void close();
 }

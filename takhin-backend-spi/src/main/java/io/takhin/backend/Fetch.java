@@ -25,6 +25,12 @@ public interface Fetch {
      */
     void advance();
 
+    /**
+     * Called instead of {@link #advance()} when the records will not be delivered (the write failed
+     * or the response could not be built); the position stays. Exactly one of the two is called.
+     */
+    default void abandon() {}
+
     /** Receives records. */
     @FunctionalInterface
     interface RecordSink {

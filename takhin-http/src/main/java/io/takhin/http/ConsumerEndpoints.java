@@ -66,12 +66,15 @@ final class ConsumerEndpoints {
                 session.delivering();
                 body = encode(fetch, time.wallClockMs());
             } catch (RuntimeException e) {
+                fetch.abandon();
                 session.pollDone();
                 throw e;
             }
             return Reply.json(200, body).withDelivery(delivered -> {
                 if (delivered) {
                     fetch.advance();
+                } else {
+                    fetch.abandon();
                 }
                 session.pollDone();
             });

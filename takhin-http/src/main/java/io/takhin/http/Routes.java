@@ -58,13 +58,20 @@ final class Routes {
         return new Router.Route(method, template, maxBodyBytes, Endpoint.blocking(handler));
     }
 
-    /** GET /api/health: 200 {"status": "ok", "backend": "<name>"}. */
+    /**
+     * GET /api/health: 200 {"status": "ok", "backend": "<name>"}, or 503 {"status":
+     * "backend_unavailable", "backend": "<name>", "detail": "<why>"} while the backend cannot serve.
+     */
     private static Reply health(Backend backend) {
         String name = backend.name();
-        return Reply.json(200, Json.bytes(g -> {
+        Backend.Status status = backend.status();
+        return Reply.json(status.available() ? 200 : 503, Json.bytes(g -> {
             g.writeStartObject();
-            g.writeStringField("status", "ok");
+            g.writeStringField("status", status.available() ? "ok" : "backend_unavailable");
             g.writeStringField("backend", name);
+            if (!status.available()) {
+                g.writeStringField("detail", status.detail());
+            }
             g.writeEndObject();
         }));
     }

@@ -9,6 +9,7 @@ import io.takhin.it.ConsumerClient.Rec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Committed offsets are durable before the commit's 200: a server killed with SIGKILL right after
  * it answered comes back with them, and a new subscriber resumes exactly there.
  */
+@Tag(TestBackend.EMBEDDED_ONLY)
 class ConsumerRestartIT {
 
     @Test

@@ -7,6 +7,7 @@ import io.takhin.it.ConsumerClient.Rec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * auto_offset_reset, whether it came from a seek, a committed offset or an old position. Small
  * segments and a 4 KiB retention make retention delete the oldest records within a second.
  */
+@Tag(TestBackend.EMBEDDED_ONLY)
 class ConsumerRetentionIT {
     @RegisterExtension
     static final TakhinServerExtension server = new TakhinServerExtension(

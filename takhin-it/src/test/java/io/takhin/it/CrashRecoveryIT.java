@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kill -9 while producing: every record the server acknowledged must come back after a restart with
  * identical bytes at the identical offset. Seeded; {@code -Dtakhin.test.seed=N} replays a run.
  */
+@Tag(TestBackend.EMBEDDED_ONLY)
 class CrashRecoveryIT {
     private static final String TOPIC = "crash";
     private static final int PARTITIONS = 3;

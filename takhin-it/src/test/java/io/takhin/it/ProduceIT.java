@@ -32,7 +32,7 @@ class ProduceIT {
     }
 
     private List<StoredRecord> stored(String topic, int partition) {
-        return StoredRecord.readAll(server.logs().topic(topic).orElseThrow().partition(partition));
+        return server.storedRecords(topic, partition);
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Starts one real server per test class (in-process, 127.0.0.1, port 0, fresh temporary data
  * directory) and closes it afterwards. Register as a static field with {@code @RegisterExtension}.
+ * The backend is the one {@link TestBackend#current()} names; the same tests run against both.
  */
 final class TakhinServerExtension implements BeforeAllCallback, AfterAllCallback {
     private final List<String> extraFlags;
@@ -33,9 +34,22 @@ final class TakhinServerExtension implements BeforeAllCallback, AfterAllCallback
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("takhin-it-");
         List<String> flags = new ArrayList<>(List.of("--data-dir=" + dataDir, "--api-addr=127.0.0.1:0"));
+        if (TestBackend.current() == TestBackend.KAFKA) {
+            TestBackend.emptyKafka();
+            flags.add("--backend=kafka");
+            flags.add("--kafka.bootstrap.servers=" + TestBackend.kafka().bootstrapServers());
+        }
         flags.addAll(extraFlags);
         server = TakhinServer.start(flags);
         api = new HttpApi("http://127.0.0.1:" + server.port());
+    }
+
+    /** Every record the backend holds in one partition, read around the API. */
+    List<StoredRecord> storedRecords(String topic, int partition) {
+        if (TestBackend.current() == TestBackend.KAFKA) {
+            return KafkaRecords.readAll(TestBackend.kafka().bootstrapServers(), topic, partition);
+        }
+        return StoredRecord.readAll(logs().topic(topic).orElseThrow().partition(partition));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,6 +138,7 @@ class TopicsIT {
     }
 
     @Test
+    @Tag(TestBackend.EMBEDDED_ONLY) // looks at the data directory
     void delete_existingTopic_removesItAndItsFiles() throws IOException {
         api().post("/api/topics", "{\"name\":\"doomed-topic\",\"partitions\":2}");
         api().post("/api/topics/doomed-topic/produce", "{\"records\":[{\"value\":\"x\"}]}");

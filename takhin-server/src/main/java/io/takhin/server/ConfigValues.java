@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +44,7 @@ final class ConfigValues {
                 }
                 value = flags.get(++i);
             }
-            if (!key.equals("config") && find(key) == null) {
+            if (!key.equals("config") && !isKafkaKey(key) && find(key) == null) {
                 throw new ConfigException("unknown setting --" + key + "; 'takhin --help' lists them all");
             }
             fromFlags.put(key, value);
@@ -67,11 +68,26 @@ final class ConfigValues {
         }
         Map<String, String> result = new HashMap<>();
         for (String key : properties.stringPropertyNames()) {
-            if (find(key) == null) {
+            if (!isKafkaKey(key) && find(key) == null) {
                 throw new ConfigException("unknown setting '" + key + "' in " + file);
             }
             result.put(key, properties.getProperty(key).trim());
         }
+        return result;
+    }
+
+    private static boolean isKafkaKey(String key) {
+        return key.startsWith(Settings.KAFKA_PREFIX) && key.length() > Settings.KAFKA_PREFIX.length();
+    }
+
+    /** Every {@code kafka.*} value, with the prefix removed, for kafka-clients. */
+    Map<String, String> kafkaClientProperties() {
+        Map<String, String> result = new TreeMap<>();
+        values.forEach((key, value) -> {
+            if (isKafkaKey(key)) {
+                result.put(key.substring(Settings.KAFKA_PREFIX.length()), value);
+            }
+        });
         return result;
     }
 

@@ -1,17 +1,44 @@
 package io.takhin.server;
 
+import io.takhin.backend.kafka.KafkaBackendConfig;
 import io.takhin.http.HttpConfig;
 import io.takhin.session.SessionConfig;
 import io.takhin.storage.log.LogConfig;
 import java.nio.file.Path;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The whole configuration, built once at startup from {@link ConfigValues}. Immutable. */
-record ServerConfig(Path dataDir, String backend, LogConfig log, HttpConfig http, SessionConfig sessions) {
+record ServerConfig(
+        Path dataDir,
+        String backend,
+        @Nullable KafkaBackendConfig kafka,
+        LogConfig log,
+        HttpConfig http,
+        SessionConfig sessions) {
+    static final String EMBEDDED = "embedded";
+    static final String KAFKA = "kafka";
 
     static ServerConfig from(ConfigValues values) {
         String backend = values.string(Settings.BACKEND);
-        if (!backend.equals("embedded")) {
-            throw new ConfigException("invalid value '" + backend + "' for backend; allowed: embedded");
+        Map<String, String> kafkaProperties = values.kafkaClientProperties();
+        KafkaBackendConfig kafka = null;
+        switch (backend) {
+            case EMBEDDED -> {
+                if (!kafkaProperties.isEmpty()) {
+                    throw new ConfigException("kafka.* settings " + kafkaProperties.keySet()
+                            + " are only for --backend=kafka (the backend is embedded)");
+                }
+            }
+            case KAFKA -> {
+                try {
+                    kafka = new KafkaBackendConfig(kafkaProperties);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+            }
+            default ->
+                throw new ConfigException("invalid value '" + backend + "' for backend; allowed: embedded, kafka");
         }
         ConfigValues.HostPort api = values.hostPort(Settings.API_ADDR);
         LogConfig log;
@@ -42,6 +69,7 @@ record ServerConfig(Path dataDir, String backend, LogConfig log, HttpConfig http
         return new ServerConfig(
                 Path.of(values.string(Settings.DATA_DIR)),
                 backend,
+                kafka,
                 log,
                 http,
                 new SessionConfig(values.integer(Settings.MAX_CONSUMERS), values.number(Settings.MAX_RESPONSE_BYTES)));

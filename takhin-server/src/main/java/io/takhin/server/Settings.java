@@ -14,7 +14,15 @@ final class Settings {
     static final Setting DATA_DIR = Setting.string("data-dir", "./data", "Directory of the embedded store.");
     static final Setting API_ADDR = Setting.hostPort(
             "api-addr", "127.0.0.1:8080", "Address the HTTP API listens on (port 0 picks a free port).");
-    static final Setting BACKEND = Setting.string("backend", "embedded", "Where topics live: 'embedded'.");
+    static final Setting BACKEND = Setting.string(
+            "backend",
+            "embedded",
+            "Where topics live: 'embedded' (this machine's disk) or 'kafka' (a Kafka cluster; give"
+                    + " --kafka.bootstrap.servers=HOST:PORT). Any --kafka.<name> is passed to kafka-clients"
+                    + " as <name> (SASL, TLS, timeouts...).");
+
+    /** Settings with this prefix go to kafka-clients with the prefix removed. */
+    static final String KAFKA_PREFIX = "kafka.";
 
     static final Setting SEGMENT_BYTES = Setting.number(
             "storage.segment-bytes", GIB, 4 * KIB, 2 * GIB - 1, "Roll a segment when it reaches this size.");

@@ -2,6 +2,8 @@ package io.takhin.server;
 
 import io.takhin.backend.Backend;
 import io.takhin.backend.embedded.EmbeddedBackend;
+import io.takhin.backend.kafka.KafkaBackend;
+import io.takhin.backend.kafka.KafkaBackendConfig;
 import io.takhin.common.Time;
 import io.takhin.http.TakhinHttpServer;
 import io.takhin.session.ConsumerSessions;
@@ -41,8 +43,7 @@ public final class TakhinServer implements AutoCloseable {
 
     static TakhinServer start(ServerConfig config) {
         long startNanos = System.nanoTime();
-        log.info("Opening the embedded store in {}", config.dataDir().toAbsolutePath());
-        EmbeddedBackend backend = EmbeddedBackend.open(config.dataDir(), config.log(), Time.SYSTEM);
+        Backend backend = openBackend(config);
         ConsumerSessions sessions = new ConsumerSessions(backend.consumers(), config.sessions(), Time.SYSTEM);
         TakhinHttpServer http;
         try {
@@ -59,6 +60,19 @@ public final class TakhinServer implements AutoCloseable {
                 backend.name(),
                 (System.nanoTime() - startNanos) / 1_000_000);
         return new TakhinServer(backend, sessions, http);
+    }
+
+    private static Backend openBackend(ServerConfig config) {
+        KafkaBackendConfig kafka = config.kafka();
+        if (kafka != null) {
+            try {
+                return KafkaBackend.connect(kafka);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        log.info("Opening the embedded store in {}", config.dataDir().toAbsolutePath());
+        return EmbeddedBackend.open(config.dataDir(), config.log(), Time.SYSTEM);
     }
 
     /** The bound HTTP port (useful with port 0). */

@@ -1,0 +1,724 @@
+package io.takhin.backend.kafka;
+
+import io.takhin.backend.Assignment;
+import io.takhin.backend.ConsumerHandle;
+import io.takhin.backend.Fetch;
+import io.takhin.backend.SeekTarget;
+import io.takhin.backend.SubscribeRequest;
+import io.takhin.common.ErrorCode;
+import io.takhin.common.TakhinException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP consumer as one {@link KafkaConsumer} in its group, owned by one platform thread (K1).
+ *
+ * <p>The thread runs a loop: run the queued commands (from HTTP requests, in arrival order), then
+ * {@code poll} the consumer and put what it returns in a bounded per-partition buffer. The loop
+ * never stops while the HTTP client is away, so the member keeps its place in the group (Kafka's
+ * heartbeats and rebalances happen inside {@code poll}); when the buffer is full the partitions are
+ * paused, not the loop (K2). A command wakes a blocked {@code poll} with {@link
+ * KafkaConsumer#wakeup()}; no lock is ever held across a poll.
+ *
+ * <p>The HTTP position of a partition is the next offset not yet written to the client; Kafka's own
+ * position is further on, by what is buffered. A long poll is answered from the buffer; the records
+ * stay there until the response is written ({@link KafkaFetch#advance}), so a response that never
+ * reached its client is answered again with the same records.
+ *
+ * <p>Rebalances use Kafka's eager protocol by default: every member gives up all its partitions
+ * and gets its new share in one round. A revocation waits for a response that is being written with
+ * records of a revoked partition (K3), so the next owner cannot read them before this one is done.
+ * Partitions that come straight back keep this member's position, as the embedded store's sticky
+ * assignor keeps them without a revocation.
+ *
+ * <p>Thread-safety: everything but {@link #commands}, {@link #published} and the flags is confined
+ * to the consumer's thread; other threads only enqueue commands and read the published assignment.
+ */
+final class KafkaConsumerHandle implements ConsumerHandle {
+    private static final Logger log = LoggerFactory.getLogger(KafkaConsumerHandle.class);
+
+    /** Longest single {@code poll}: bounds how late a parked HTTP poll's deadline is noticed. */
+    private static final long MAX_POLL_MS = 500;
+    /** How long a revocation waits for a response being written (K3). */
+    private static final long REVOKE_WAIT_MS = 30_000;
+    /** Bytes of keys and values buffered per consumer before its partitions are paused (K2). */
+    static final long BUFFER_LIMIT_BYTES = 16L * 1024 * 1024;
+
+    private final String consumerId;
+    private final String groupId;
+    private final String cluster;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Executor completions;
+    private final long commandTimeoutMs;
+    private final Runnable onClosed;
+    private final boolean earliestReset;
+
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private volatile boolean inPoll;
+    private volatile boolean closed;
+    private volatile Assignment published = new Assignment(-1, Set.of());
+    private final CompletableFuture<Assignment> firstAssignment = new CompletableFuture<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    // ---- confined to the consumer's thread ----
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** Positions given up at the start of an eager rebalance, restored if the partition comes back. */
+    private final Map<TopicPartition, Long> revokedPositions = new HashMap<>();
+
+    private long bufferedBytes;
+    private boolean paused;
+    private boolean manual;
+    private int rotation;
+    private @Nullable PendingPoll pending;
+    private @Nullable KafkaFetch delivering;
+
+    private record PendingPoll(CompletableFuture<Fetch> result, int maxRecords, long maxBytes, long deadlineNanos) {}
+
+    private KafkaConsumerHandle(
+            SubscribeRequest request,
+            KafkaConsumer<byte[], byte[]> consumer,
+            String cluster,
+            Executor completions,
+            long commandTimeoutMs,
+            Runnable onClosed) {
+        this.consumerId = request.consumerId();
+        this.groupId = request.groupId();
+        this.cluster = cluster;
+        this.consumer = consumer;
+        this.completions = completions;
+        this.commandTimeoutMs = commandTimeoutMs;
+        this.onClosed = onClosed;
+        this.earliestReset = request.autoOffsetReset() == SubscribeRequest.OffsetReset.EARLIEST;
+        List<String> topics = request.topics();
+        commands.add(() -> consumer.subscribe(topics, new Listener()));
+        Thread.ofPlatform()
+                .name("takhin-kafka-consumer-" + groupId + "-"
+                        + consumerId.substring(0, Math.min(8, consumerId.length())))
+                .daemon()
+                .start(this::run);
+    }
+
+    /** Starts the consumer's thread, which subscribes and joins the group. */
+    static KafkaConsumerHandle start(
+            SubscribeRequest request,
+            KafkaConsumer<byte[], byte[]> consumer,
+            String cluster,
+            Executor completions,
+            long commandTimeoutMs,
+            Runnable onClosed) {
+        return new KafkaConsumerHandle(request, consumer, cluster, completions, commandTimeoutMs, onClosed);
+    }
+
+    /** Waits until the group has given this member its first share (subscribe answers with it). */
+    Assignment awaitFirstAssignment(long timeoutMs) {
+        try {
+            return firstAssignment.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TakhinException(ErrorCode.SHUTTING_DOWN, "interrupted while joining the group");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw KafkaErrors.translate(e.getCause(), "joining group '" + groupId + "'", cluster);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw KafkaErrors.unavailable(
+                    "joining group '" + groupId + "'",
+                    cluster,
+                    "the group did not assign partitions within " + timeoutMs + " ms",
+                    null);
+        }
+    }
+
+    String consumerId() {
+        return consumerId;
+    }
+
+    String groupId() {
+        return groupId;
+    }
+
+    // ---- ConsumerHandle: called on request threads ------------------------------------------------
+
+    @Override
+    public Assignment assignment() {
+        return published;
+    }
+
+    @Override
+    public CompletableFuture<Fetch> poll(int maxRecords, long maxBytes, Duration timeout) {
+        CompletableFuture<Fetch> result = new CompletableFuture<>();
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        enqueue(() -> {
+            pending = new PendingPoll(result, maxRecords, maxBytes, deadlineNanos);
+            answerPendingPoll();
+        });
+        // Closed before the command could run: answered empty rather than never.
+        terminated.thenRun(() -> result.complete(Fetch.empty()));
+        return result;
+    }
+
+    @Override
+    public void commit(Map<io.takhin.common.TopicPartition, Long> offsets) {
+        call("committing offsets", () -> {
+            Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+            for (Map.Entry<io.takhin.common.TopicPartition, Long> entry : offsets.entrySet()) {
+                TopicPartition partition = kafka(entry.getKey());
+                requireOwned(partition);
+                toCommit.put(partition, new OffsetAndMetadata(entry.getValue()));
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(toCommit.keySet());
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : toCommit.entrySet()) {
+                long offset = entry.getValue().offset();
+                long end = ends.getOrDefault(entry.getKey(), 0L);
+                if (offset < 0 || offset > end) {
+                    throw TakhinException.invalidArgument("offset " + offset + " for partition " + entry.getKey()
+                            + " is outside 0.." + end + " (the partition's end)");
+                }
+            }
+            commitSync(toCommit);
+            return null;
+        });
+    }
+
+    @Override
+    public void commitPositions() {
+        call("committing positions", () -> {
+            Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+            for (TopicPartition partition : consumer.assignment()) {
+                toCommit.put(partition, new OffsetAndMetadata(position(partition)));
+            }
+            if (!toCommit.isEmpty()) {
+                commitSync(toCommit);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<io.takhin.common.TopicPartition, Long> positions() {
+        return call("reading positions", () -> {
+            Map<io.takhin.common.TopicPartition, Long> result = new TreeMap<>();
+            for (TopicPartition partition : consumer.assignment()) {
+                result.put(takhin(partition), position(partition));
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public void seek(io.takhin.common.TopicPartition target, SeekTarget to) {
+        call("seeking", () -> {
+            TopicPartition partition = kafka(target);
+            requireOwned(partition);
+            long offset = switch (to) {
+                case SeekTarget.Offset exact -> {
+                    long start = consumer.beginningOffsets(List.of(partition)).getOrDefault(partition, 0L);
+                    yield exact.offset() >= start ? exact.offset() : resetOffset(partition);
+                }
+                case SeekTarget.Beginning beginning ->
+                    consumer.beginningOffsets(List.of(partition)).getOrDefault(partition, 0L);
+                case SeekTarget.End end -> endOffset(partition);
+                case SeekTarget.Timestamp timestamp -> {
+                    OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, timestamp.timestampMs()))
+                            .get(partition);
+                    yield found != null ? found.offset() : endOffset(partition);
+                }
+            };
+            // Past the end is allowed: Kafka resets its own fetch position, and the buffer drops
+            // records below ours until the partition reaches it.
+            consumer.seek(partition, offset);
+            dropBuffer(partition);
+            positions.put(partition, offset);
+            return null;
+        });
+    }
+
+    @Override
+    public Assignment assign(Map<String, Set<Integer>> partitions) {
+        return call("assigning partitions", () -> {
+            Set<TopicPartition> wanted = new HashSet<>();
+            partitions.forEach((topic, ids) -> ids.forEach(id -> wanted.add(new TopicPartition(topic, id))));
+            if (!manual) {
+                consumer.unsubscribe(); // leaves the group; the listener saves our positions
+                manual = true;
+            } else {
+                for (TopicPartition partition : consumer.assignment()) {
+                    revokedPositions.put(partition, position(partition));
+                }
+            }
+            for (TopicPartition partition : new ArrayList<>(buffers.keySet())) {
+                dropBuffer(partition);
+            }
+            positions.clear();
+            consumer.assign(wanted);
+            for (TopicPartition partition : wanted) {
+                Long kept = revokedPositions.get(partition);
+                if (kept != null) {
+                    consumer.seek(partition, kept);
+                    positions.put(partition, kept);
+                }
+            }
+            revokedPositions.clear();
+            Assignment assignment = new Assignment(published.generationId(), takhin(wanted));
+            published = assignment;
+            return assignment;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        enqueue(() -> closed = true);
+        try {
+            terminated.get(commandTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("Kafka consumer {} of group {} did not close within {} ms", consumerId, groupId, commandTimeoutMs);
+        }
+    }
+
+    // ---- the consumer's thread ------------------------------------------------------------------
+
+    private void run() {
+        try {
+            while (!closed) {
+                try {
+                    runCommands();
+                    if (closed) {
+                        break;
+                    }
+                    settleDelivery();
+                    answerPendingPoll();
+                    pauseOrResume();
+                    inPoll = true;
+                    ConsumerRecords<byte[], byte[]> records;
+                    try {
+                        if (!commands.isEmpty()) {
+                            continue;
+                        }
+                        records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
+                    } finally {
+                        inPoll = false;
+                    }
+                    buffer(records);
+                    answerPendingPoll();
+                } catch (WakeupException e) {
+                    // A command arrived; the loop runs it.
+                } catch (RuntimeException e) {
+                    log.warn("Kafka consumer {} of group {}: {}", consumerId, groupId, e.toString());
+                    firstAssignment.completeExceptionally(e);
+                    sleepQuietly(100);
+                }
+            }
+        } finally {
+            shutDown();
+        }
+    }
+
+    private void shutDown() {
+        closed = true;
+        PendingPoll waiting = pending;
+        pending = null;
+        if (waiting != null) {
+            completions.execute(() -> waiting.result().complete(Fetch.empty()));
+        }
+        try {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))); // leaves the group: others rebalance at once
+        } catch (RuntimeException e) {
+            log.warn("closing Kafka consumer {} of group {}: {}", consumerId, groupId, e.toString());
+        }
+        published = new Assignment(published.generationId(), Set.of());
+        firstAssignment.completeExceptionally(new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer closed"));
+        // Commands that arrived too late still get an answer.
+        for (Runnable command = commands.poll(); command != null; command = commands.poll()) {
+            command.run();
+        }
+        terminated.complete(null);
+        onClosed.run();
+    }
+
+    private long pollTimeoutMs() {
+        PendingPoll waiting = pending;
+        if (waiting == null) {
+            return MAX_POLL_MS;
+        }
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(waiting.deadlineNanos() - System.nanoTime());
+        return Math.max(0, Math.min(MAX_POLL_MS, remainingMs));
+    }
+
+    private void runCommands() {
+        for (Runnable command = commands.poll(); command != null; command = commands.poll()) {
+            settleDelivery();
+            command.run();
+        }
+    }
+
+    /** Adds polled records to the buffers, dropping any below the HTTP position (after a seek). */
+    private void buffer(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
+            if (polled.isEmpty()) {
+                continue;
+            }
+            // Kafka's position is already past these records; with no HTTP position yet, the first
+            // of them is where the client stands.
+            long position =
+                    positions.computeIfAbsent(partition, p -> polled.getFirst().offset());
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer =
+                    buffers.computeIfAbsent(partition, p -> new ArrayDeque<>());
+            long last = buffer.isEmpty() ? -1 : buffer.peekLast().offset();
+            for (ConsumerRecord<byte[], byte[]> record : polled) {
+                if (record.offset() < position || record.offset() <= last) {
+                    continue;
+                }
+                buffer.add(record);
+                bufferedBytes += size(record);
+            }
+        }
+    }
+
+    private void pauseOrResume() {
+        if (!paused && bufferedBytes >= BUFFER_LIMIT_BYTES) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (paused && bufferedBytes < BUFFER_LIMIT_BYTES / 2) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        }
+    }
+
+    /** Answers the parked HTTP poll if the buffer has records for it or its time is up. */
+    private void answerPendingPoll() {
+        PendingPoll waiting = pending;
+        if (waiting == null) {
+            return;
+        }
+        if (waiting.result().isDone()) { // ended by the caller (its client went away)
+            pending = null;
+            return;
+        }
+        if (delivering != null) {
+            return; // the previous response is still being written; its records come first
+        }
+        KafkaFetch fetch = takeFetch(waiting.maxRecords(), waiting.maxBytes());
+        if (fetch != null) {
+            pending = null;
+            delivering = fetch;
+            completions.execute(() -> {
+                if (!waiting.result().complete(fetch)) {
+                    fetch.abandon();
+                }
+            });
+        } else if (System.nanoTime() - waiting.deadlineNanos() >= 0 || closed) {
+            pending = null;
+            completions.execute(() -> waiting.result().complete(Fetch.empty()));
+        }
+    }
+
+    /**
+     * Up to {@code maxRecords} buffered records of owned partitions whose keys and values total at
+     * most {@code maxBytes} (one larger record alone is allowed), partitions in rotating order so a
+     * busy partition cannot starve the others; null if there are none.
+     */
+    private @Nullable KafkaFetch takeFetch(int maxRecords, long maxBytes) {
+        List<TopicPartition> order = new ArrayList<>();
+        for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> entry : buffers.entrySet()) {
+            if (!entry.getValue().isEmpty()) {
+                order.add(entry.getKey());
+            }
+        }
+        if (order.isEmpty()) {
+            return null;
+        }
+        order.sort((a, b) -> a.topic().equals(b.topic())
+                ? Integer.compare(a.partition(), b.partition())
+                : a.topic().compareTo(b.topic()));
+        int start = Math.floorMod(rotation++, order.size());
+        List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
+        Map<TopicPartition, KafkaFetch.Span> spans = new LinkedHashMap<>();
+        long bytesLeft = maxBytes;
+        for (int i = 0; i < order.size() && taken.size() < maxRecords; i++) {
+            TopicPartition partition = order.get((start + i) % order.size());
+            long first = -1;
+            long next = -1;
+            int count = 0;
+            for (ConsumerRecord<byte[], byte[]> record : buffers.get(partition)) {
+                long size = size(record);
+                if (taken.size() >= maxRecords || (size > bytesLeft && !taken.isEmpty())) {
+                    break;
+                }
+                taken.add(record);
+                bytesLeft -= size;
+                if (first < 0) {
+                    first = record.offset();
+                }
+                next = record.offset() + 1;
+                count++;
+            }
+            if (count > 0) {
+                spans.put(partition, new KafkaFetch.Span(position(partition), next, count));
+            }
+        }
+        return new KafkaFetch(taken, spans, this::wake);
+    }
+
+    /** Applies the outcome of the response being written, once it is known. */
+    private void settleDelivery() {
+        KafkaFetch fetch = delivering;
+        if (fetch == null || !fetch.settled().isDone()) {
+            return;
+        }
+        delivering = null;
+        if (!fetch.settled().join()) {
+            return; // not written: the records stay buffered and are sent again
+        }
+        fetch.spans().forEach((partition, span) -> {
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(partition);
+            Long position = positions.get(partition);
+            if (buffer == null || position == null || position != span.fromOffset()) {
+                return; // revoked or sought meanwhile: the delivery no longer moves anything
+            }
+            for (int i = 0; i < span.count() && !buffer.isEmpty(); i++) {
+                bufferedBytes -= size(buffer.poll());
+            }
+            positions.put(partition, span.nextOffset());
+        });
+    }
+
+    /** K3: before giving up {@code partitions}, waits for a response being written with their records. */
+    private void awaitDelivery(Collection<TopicPartition> partitions) {
+        KafkaFetch fetch = delivering;
+        if (fetch == null || !fetch.touches(partitions)) {
+            return;
+        }
+        try {
+            fetch.settled().get(REVOKE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn(
+                    "consumer {} of group {}: a response was still being written {} ms after its partitions"
+                            + " were revoked; giving them up anyway",
+                    consumerId,
+                    groupId,
+                    REVOKE_WAIT_MS);
+        }
+        settleDelivery();
+    }
+
+    /**
+     * The HTTP position: the next offset not yet written to the client. Known for every partition
+     * that ever had records buffered; before that, Kafka's position is the same offset.
+     */
+    private long position(TopicPartition partition) {
+        Long known = positions.get(partition);
+        if (known != null) {
+            return known;
+        }
+        long fromKafka = retryOnWakeup(() -> consumer.position(partition));
+        positions.put(partition, fromKafka);
+        return fromKafka;
+    }
+
+    private long endOffset(TopicPartition partition) {
+        return consumer.endOffsets(List.of(partition)).getOrDefault(partition, 0L);
+    }
+
+    /** Where {@code auto_offset_reset} puts a position below the log start. */
+    private long resetOffset(TopicPartition partition) {
+        return earliestReset
+                ? consumer.beginningOffsets(List.of(partition)).getOrDefault(partition, 0L)
+                : endOffset(partition);
+    }
+
+    private void dropBuffer(TopicPartition partition) {
+        ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.remove(partition);
+        if (buffer != null) {
+            for (ConsumerRecord<byte[], byte[]> record : buffer) {
+                bufferedBytes -= size(record);
+            }
+        }
+    }
+
+    private void requireOwned(TopicPartition partition) {
+        if (!consumer.assignment().contains(partition)) {
+            throw notOwned(partition.topic() + "-" + partition.partition());
+        }
+    }
+
+    private TakhinException notOwned(String partition) {
+        return new TakhinException(
+                ErrorCode.PARTITION_NOT_OWNED,
+                "partition " + partition + " is not owned by consumer " + consumerId
+                        + " (not assigned to it, or moved to another member by a rebalance)");
+    }
+
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            retryOnWakeup(() -> {
+                consumer.commitSync(offsets);
+                return null;
+            });
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            throw new TakhinException(
+                    ErrorCode.PARTITION_NOT_OWNED,
+                    "nothing committed: group '" + groupId + "' is rebalancing or consumer " + consumerId
+                            + " no longer owns these partitions (" + e.getMessage() + ")",
+                    e);
+        }
+    }
+
+    private static long size(ConsumerRecord<byte[], byte[]> record) {
+        return Math.max(record.serializedKeySize(), 0) + (long) Math.max(record.serializedValueSize(), 0);
+    }
+
+    // ---- commands ---------------------------------------------------------------------------------
+
+    private void enqueue(Runnable command) {
+        commands.add(command);
+        wake();
+    }
+
+    /** Interrupts a blocked poll so the loop runs commands or settles a delivery now. */
+    private void wake() {
+        if (inPoll) {
+            consumer.wakeup();
+        }
+    }
+
+    /** Runs {@code body} on the consumer's thread and waits for its result. */
+    private <T> T call(String what, Supplier<T> body) {
+        if (closed) {
+            throw new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId + " is closed");
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        terminated.thenRun(() -> result.completeExceptionally(
+                new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId + " is closed")));
+        enqueue(() -> {
+            if (closed) {
+                result.completeExceptionally(
+                        new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId + " is closed"));
+                return;
+            }
+            try {
+                result.complete(retryOnWakeup(body));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return KafkaErrors.await(result, commandTimeoutMs, what, cluster);
+    }
+
+    /**
+     * A wakeup meant for a poll may land on the next blocking call instead (it is one-shot); that
+     * call is then simply made again.
+     */
+    private static <T> T retryOnWakeup(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (WakeupException e) {
+            return body.get();
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static TopicPartition kafka(io.takhin.common.TopicPartition partition) {
+        return new TopicPartition(partition.topic(), partition.partition());
+    }
+
+    private static io.takhin.common.TopicPartition takhin(TopicPartition partition) {
+        return new io.takhin.common.TopicPartition(partition.topic(), partition.partition());
+    }
+
+    private static Set<io.takhin.common.TopicPartition> takhin(Collection<TopicPartition> partitions) {
+        Set<io.takhin.common.TopicPartition> result = new HashSet<>();
+        for (TopicPartition partition : partitions) {
+            result.add(takhin(partition));
+        }
+        return result;
+    }
+
+    /** Group membership changes, called on the consumer's thread inside {@code poll}. */
+    private final class Listener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            awaitDelivery(partitions);
+            for (TopicPartition partition : partitions) {
+                Long position = positions.remove(partition);
+                if (position != null) {
+                    revokedPositions.put(partition, position);
+                }
+                dropBuffer(partition);
+            }
+            Set<io.takhin.common.TopicPartition> left = new HashSet<>(published.partitions());
+            left.removeAll(takhin(partitions));
+            published = new Assignment(published.generationId(), left);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                Long kept = revokedPositions.get(partition);
+                if (kept != null) {
+                    consumer.seek(partition, kept);
+                    positions.put(partition, kept);
+                }
+            }
+            revokedPositions.clear();
+            Assignment assignment =
+                    new Assignment(consumer.groupMetadata().generationId(), takhin(consumer.assignment()));
+            published = assignment;
+            firstAssignment.complete(assignment);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Out of the group: others may own these already, so nothing is kept or waited for.
+            for (TopicPartition partition : partitions) {
+                positions.remove(partition);
+                dropBuffer(partition);
+            }
+            revokedPositions.clear();
+            Set<io.takhin.common.TopicPartition> left = new HashSet<>(published.partitions());
+            left.removeAll(takhin(partitions));
+            published = new Assignment(published.generationId(), left);
+        }
+    }
+}

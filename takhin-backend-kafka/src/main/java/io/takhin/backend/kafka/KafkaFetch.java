@@ -1,0 +1,176 @@
+package io.takhin.backend.kafka;
+
+import io.takhin.backend.Fetch;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records a consumer's thread took from its buffer for one poll. They stay in the buffer until the
+ * session says they were written ({@link #advance}); the consumer's thread then drops them and
+ * moves the positions. {@link #settled()} completes on advance or abandon, which is what a
+ * revocation waits for (K3). The record list is read by the request's thread only.
+ */
+final class KafkaFetch implements Fetch {
+    /** Where the fetch starts and ends on one partition. */
+    record Span(long fromOffset, long nextOffset, int count) {}
+
+    private final List<ConsumerRecord<byte[], byte[]>> records;
+    private final Map<TopicPartition, Span> spans;
+    private final Runnable wakeOwner;
+    private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
+    private final View view = new View();
+
+    KafkaFetch(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Span> spans, Runnable wakeOwner) {
+        this.records = List.copyOf(records);
+        this.spans = Map.copyOf(spans);
+        this.wakeOwner = wakeOwner;
+    }
+
+    @Override
+    public int recordCount() {
+        return records.size();
+    }
+
+    @Override
+    public void forEach(RecordSink sink) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            view.record = record;
+            view.headers = null;
+            sink.accept(view);
+        }
+        view.record = null;
+    }
+
+    @Override
+    public void advance() {
+        settled.complete(true);
+        wakeOwner.run();
+    }
+
+    @Override
+    public void abandon() {
+        settled.complete(false);
+        wakeOwner.run();
+    }
+
+    /** True once written, false once abandoned; incomplete while the response is being written. */
+    CompletableFuture<Boolean> settled() {
+        return settled;
+    }
+
+    Map<TopicPartition, Span> spans() {
+        return spans;
+    }
+
+    boolean touches(java.util.Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            if (spans.containsKey(partition)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The one view handed to the sink, pointed at each record in turn. */
+    private static final class View implements RecordView {
+        private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+        @Nullable
+        ConsumerRecord<byte[], byte[]> record;
+
+        Header @Nullable [] headers;
+
+        @Override
+        public String topic() {
+            return current().topic();
+        }
+
+        @Override
+        public int partition() {
+            return current().partition();
+        }
+
+        @Override
+        public long offset() {
+            return current().offset();
+        }
+
+        @Override
+        public long timestampMs() {
+            return current().timestamp();
+        }
+
+        @Override
+        public int keyLength() {
+            byte[] key = current().key();
+            return key == null ? -1 : key.length;
+        }
+
+        @Override
+        public ByteBuffer keyBuffer() {
+            byte[] key = current().key();
+            return key == null ? EMPTY : ByteBuffer.wrap(key);
+        }
+
+        @Override
+        public int keyPosition() {
+            return 0;
+        }
+
+        @Override
+        public int valueLength() {
+            byte[] value = current().value();
+            return value == null ? -1 : value.length;
+        }
+
+        @Override
+        public ByteBuffer valueBuffer() {
+            byte[] value = current().value();
+            return value == null ? EMPTY : ByteBuffer.wrap(value);
+        }
+
+        @Override
+        public int valuePosition() {
+            return 0;
+        }
+
+        @Override
+        public int headerCount() {
+            return headers().length;
+        }
+
+        @Override
+        public String headerKey(int index) {
+            return headers()[index].key();
+        }
+
+        @Override
+        public ByteBuffer headerValue(int index) {
+            byte[] value = headers()[index].value();
+            return value == null ? EMPTY : ByteBuffer.wrap(value);
+        }
+
+        private ConsumerRecord<byte[], byte[]> current() {
+            ConsumerRecord<byte[], byte[]> current = record;
+            if (current == null) {
+                throw new IllegalStateException("a record view is only valid during RecordSink.accept");
+            }
+            return current;
+        }
+
+        private Header[] headers() {
+            Header[] known = headers;
+            if (known == null) {
+                known = current().headers().toArray();
+                headers = known;
+            }
+            return known;
+        }
+    }
+}
