@@ -1,5 +1,7 @@
 package io.takhin.http;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.Connection;
@@ -46,21 +48,41 @@ final class ClientGoneWatch {
             return NONE;
         }
         ClientGoneWatch watch = new ClientGoneWatch(endPoint);
-        Callback readable = new Callback() {
+        // False when someone already reads (the parser, for a request still sending its body).
+        return endPoint.tryFillInterested(watch.readable(onGone, true)) ? watch : NONE;
+    }
+
+    /**
+     * The read-interest callback. A first "readable" is confirmed by asking again: bytes or an end
+     * of stream that are really there (nothing reads them) report again at once, while a readiness
+     * the selector saw before this request took the connection does not.
+     */
+    private Callback readable(Runnable onGone, boolean confirm) {
+        return new Callback() {
             @Override
             public void succeeded() {
-                watch.fire(onGone);
+                if (!confirm) {
+                    fire(onGone);
+                    return;
+                }
+                boolean askedAgain;
+                synchronized (ClientGoneWatch.this) {
+                    // Under the lock, so cancel() cannot run between the check and the registration
+                    // and leave a callback of ours registered after the response (H7).
+                    askedAgain = over.get() || requireNonNull(endPoint).tryFillInterested(readable(onGone, false));
+                }
+                if (!askedAgain) {
+                    fire(onGone); // cannot ask again: treat as gone, the safe side
+                }
             }
 
             @Override
             public void failed(Throwable cause) {
                 if (cause != CANCELLED) {
-                    watch.fire(onGone);
+                    fire(onGone);
                 }
             }
         };
-        // False when someone already reads (the parser, for a request still sending its body).
-        return endPoint.tryFillInterested(readable) ? watch : NONE;
     }
 
     private void fire(Runnable onGone) {
@@ -70,7 +92,7 @@ final class ClientGoneWatch {
     }
 
     /** Withdraws the read interest if it has not fired; idempotent. */
-    void cancel() {
+    synchronized void cancel() {
         if (endPoint != null && over.compareAndSet(false, true)) {
             // Only our callback can be registered: Jetty registers its own after the exchange ends.
             endPoint.getFillInterest().onFail(CANCELLED);

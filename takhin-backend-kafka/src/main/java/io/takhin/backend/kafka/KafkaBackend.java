@@ -37,14 +37,16 @@ public final class KafkaBackend implements Backend {
         this.admin = admin;
         this.producer = producer;
         this.availability = new Availability(admin, cluster);
-        this.topics = new KafkaTopicAdmin(admin, availability, cluster, adminTimeoutMs);
+        TopicDirectory directory = new TopicDirectory();
+        this.topics = new KafkaTopicAdmin(admin, availability, directory, cluster, adminTimeoutMs);
         this.records = new KafkaRecordProducer(
                 producer,
                 topics,
                 availability,
                 cluster,
                 config.producerMillis(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG) + 5_000);
-        this.consumers = new KafkaConsumers(config, topics, availability);
+        this.consumers = new KafkaConsumers(config, topics, directory, availability);
+        topics.onTopicChanged(consumers::topicChanged);
         this.groups = new KafkaGroupAdmin(admin, consumers, availability, cluster, adminTimeoutMs);
     }
 

@@ -8,7 +8,6 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.StickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,10 +35,8 @@ public record KafkaBackendConfig(Map<String, String> clientProperties) {
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
 
     private static final Map<String, String> CONSUMER_DEFAULTS = Map.of(
-            // The classic protocol with an eager, balanced and sticky assignor: one rebalance round,
-            // so a subscribe returns the member's final share (see KafkaConsumerHandle).
+            // The classic protocol, whose assignor runs in a member (TakhinAssignor, set below).
             ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
-            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, StickyAssignor.class.getName(),
             // Members learn of a rebalance at their next heartbeat: keep membership changes prompt.
             ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500",
             // Only matters if this server dies: its members then leave the group after this long.
@@ -89,9 +86,14 @@ public record KafkaBackendConfig(Map<String, String> clientProperties) {
         return properties;
     }
 
-    /** A group member's settings; its client id is the HTTP consumer id, so group descriptions show it. */
-    Properties consumer(String groupId, String consumerId, String autoOffsetReset) {
+    /**
+     * A member's settings; its client id is the HTTP consumer id, so group descriptions show it. The
+     * assignor is always {@link TakhinAssignor} (manual assignment and topic changes rely on it).
+     */
+    Properties consumer(String groupId, String consumerId, String autoOffsetReset, MemberContext member) {
         Properties properties = layered(CONSUMER_DEFAULTS, ConsumerConfig.configNames());
+        properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TakhinAssignor.class.getName());
+        properties.put(TakhinAssignor.CONTEXT_CONFIG, member);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, consumerId);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -79,7 +81,14 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private final Executor completions;
     private final long commandTimeoutMs;
     private final Runnable onClosed;
+    /** Run by {@link #close()} on the caller's thread once the consumer has left its group. */
+    private volatile Runnable afterClose = () -> {};
+
     private final boolean earliestReset;
+    private final MemberContext member;
+    private final KafkaTopicAdmin topicAdmin;
+    /** The topics this member subscribes to (balanced) or claims partitions of (manual). */
+    private volatile Set<String> topics;
 
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private volatile boolean inPoll;
@@ -96,16 +105,24 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private long bufferedBytes;
     private boolean paused;
-    private boolean manual;
     private int rotation;
     private @Nullable PendingPoll pending;
     private @Nullable KafkaFetch delivering;
+    /** Completed at the end of the next rebalance this member takes part in. */
+    private final List<CompletableFuture<Void>> rebalanceWaiters = new ArrayList<>();
+
+    private final Listener listener = new Listener();
+
+    private static final Comparator<TopicPartition> ORDER =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     private record PendingPoll(CompletableFuture<Fetch> result, int maxRecords, long maxBytes, long deadlineNanos) {}
 
     private KafkaConsumerHandle(
             SubscribeRequest request,
             KafkaConsumer<byte[], byte[]> consumer,
+            MemberContext member,
+            KafkaTopicAdmin topicAdmin,
             String cluster,
             Executor completions,
             long commandTimeoutMs,
@@ -118,8 +135,11 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         this.commandTimeoutMs = commandTimeoutMs;
         this.onClosed = onClosed;
         this.earliestReset = request.autoOffsetReset() == SubscribeRequest.OffsetReset.EARLIEST;
-        List<String> topics = request.topics();
-        commands.add(() -> consumer.subscribe(topics, new Listener()));
+        this.member = member;
+        this.topicAdmin = topicAdmin;
+        this.topics = Set.copyOf(request.topics());
+        List<String> subscribed = request.topics();
+        commands.add(() -> consumer.subscribe(subscribed, listener));
         Thread.ofPlatform()
                 .name("takhin-kafka-consumer-" + groupId + "-"
                         + consumerId.substring(0, Math.min(8, consumerId.length())))
@@ -131,11 +151,14 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     static KafkaConsumerHandle start(
             SubscribeRequest request,
             KafkaConsumer<byte[], byte[]> consumer,
+            MemberContext member,
+            KafkaTopicAdmin topicAdmin,
             String cluster,
             Executor completions,
             long commandTimeoutMs,
             Runnable onClosed) {
-        return new KafkaConsumerHandle(request, consumer, cluster, completions, commandTimeoutMs, onClosed);
+        return new KafkaConsumerHandle(
+                request, consumer, member, topicAdmin, cluster, completions, commandTimeoutMs, onClosed);
     }
 
     /** Waits until the group has given this member its first share (subscribe answers with it). */
@@ -162,6 +185,44 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     String groupId() {
         return groupId;
+    }
+
+    Set<String> topics() {
+        return topics;
+    }
+
+    void afterClose(Runnable action) {
+        afterClose = action;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Asks the group to rebalance now (a topic changed, a member left) and completes when this
+     * member has its new share; completes at once if the consumer is closed.
+     */
+    CompletableFuture<Void> rebalanceNow() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        terminated.thenRun(() -> done.complete(null));
+        enqueue(() -> {
+            if (closed) {
+                done.complete(null);
+                return;
+            }
+            rebalanceWaiters.add(done);
+            consumer.enforceRebalance();
+        });
+        return done;
+    }
+
+    /** Completes when this member's next rebalance (started by someone else) has given it its share. */
+    CompletableFuture<Void> nextRebalance() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        terminated.thenRun(() -> done.complete(null));
+        enqueue(() -> rebalanceWaiters.add(done));
+        return done;
     }
 
     // ---- ConsumerHandle: called on request threads ------------------------------------------------
@@ -262,34 +323,72 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     @Override
     public Assignment assign(Map<String, Set<Integer>> partitions) {
+        Set<TopicPartition> wanted = new HashSet<>();
+        for (Map.Entry<String, Set<Integer>> entry : partitions.entrySet()) {
+            int count = topicAdmin.partitionCount(entry.getKey());
+            for (int id : entry.getValue()) {
+                if (id < 0 || id >= count) {
+                    throw TakhinException.partitionNotFound(entry.getKey(), id, count);
+                }
+                wanted.add(new TopicPartition(entry.getKey(), id));
+            }
+        }
         return call("assigning partitions", () -> {
-            Set<TopicPartition> wanted = new HashSet<>();
-            partitions.forEach((topic, ids) -> ids.forEach(id -> wanted.add(new TopicPartition(topic, id))));
-            if (!manual) {
-                consumer.unsubscribe(); // leaves the group; the listener saves our positions
-                manual = true;
-            } else {
-                for (TopicPartition partition : consumer.assignment()) {
-                    revokedPositions.put(partition, position(partition));
+            Set<TopicPartition> before = member.manual();
+            Set<String> topicsBefore = topics;
+            claim(wanted);
+            if (!consumer.assignment().equals(wanted)) {
+                Set<TopicPartition> refused = new TreeSet<>(ORDER);
+                refused.addAll(wanted);
+                refused.removeAll(consumer.assignment());
+                if (before == null) {
+                    member.manual(null);
+                    resubscribe(topicsBefore);
+                } else {
+                    claim(before);
                 }
+                throw new TakhinException(
+                        ErrorCode.PARTITION_NOT_OWNED,
+                        "partitions " + refused + " are held by another manually assigned consumer of group '" + groupId
+                                + "'; nothing changed");
             }
-            for (TopicPartition partition : new ArrayList<>(buffers.keySet())) {
-                dropBuffer(partition);
-            }
-            positions.clear();
-            consumer.assign(wanted);
-            for (TopicPartition partition : wanted) {
-                Long kept = revokedPositions.get(partition);
-                if (kept != null) {
-                    consumer.seek(partition, kept);
-                    positions.put(partition, kept);
-                }
-            }
-            revokedPositions.clear();
-            Assignment assignment = new Assignment(published.generationId(), takhin(wanted));
-            published = assignment;
-            return assignment;
+            return published;
         });
+    }
+
+    /**
+     * K6: a manual assignment is a claim the group's assignor honours, so the member stays in the
+     * group (it can commit) and balanced members never get its partitions. Waits for the rebalance.
+     */
+    private void claim(Set<TopicPartition> wanted) {
+        member.manual(wanted);
+        Set<String> claimedTopics = new TreeSet<>();
+        wanted.forEach(partition -> claimedTopics.add(partition.topic()));
+        resubscribe(claimedTopics);
+    }
+
+    /** Subscribes to {@code newTopics} (or rejoins if unchanged) and runs polls until the rebalance ends. */
+    private void resubscribe(Set<String> newTopics) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        rebalanceWaiters.add(done);
+        if (newTopics.equals(consumer.subscription())) {
+            consumer.enforceRebalance();
+        } else {
+            consumer.subscribe(newTopics, listener);
+        }
+        topics = Set.copyOf(newTopics);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KafkaConsumers.JOIN_TIMEOUT_MS);
+        while (!done.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw KafkaErrors.unavailable(
+                        "changing the assignment", cluster, "the group did not rebalance in time", null);
+            }
+            try {
+                buffer(consumer.poll(Duration.ofMillis(100)));
+            } catch (WakeupException e) {
+                // a command arrived; it runs after this one
+            }
+        }
     }
 
     @Override
@@ -305,6 +404,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         } catch (Exception e) {
             log.warn("Kafka consumer {} of group {} did not close within {} ms", consumerId, groupId, commandTimeoutMs);
         }
+        afterClose.run();
     }
 
     // ---- the consumer's thread ------------------------------------------------------------------
@@ -361,7 +461,11 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         firstAssignment.completeExceptionally(new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer closed"));
         // Commands that arrived too late still get an answer.
         for (Runnable command = commands.poll(); command != null; command = commands.poll()) {
-            command.run();
+            try {
+                command.run();
+            } catch (RuntimeException e) {
+                log.debug("command after close", e);
+            }
         }
         terminated.complete(null);
         onClosed.run();
@@ -687,9 +791,10 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 }
                 dropBuffer(partition);
             }
+            // The generation these partitions belonged to is over; the one being formed is next.
             Set<io.takhin.common.TopicPartition> left = new HashSet<>(published.partitions());
             left.removeAll(takhin(partitions));
-            published = new Assignment(published.generationId(), left);
+            published = new Assignment(published.generationId() + (partitions.isEmpty() ? 0 : 1), left);
         }
 
         @Override
@@ -706,6 +811,8 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                     new Assignment(consumer.groupMetadata().generationId(), takhin(consumer.assignment()));
             published = assignment;
             firstAssignment.complete(assignment);
+            rebalanceWaiters.forEach(waiter -> waiter.complete(null));
+            rebalanceWaiters.clear();
         }
 
         @Override

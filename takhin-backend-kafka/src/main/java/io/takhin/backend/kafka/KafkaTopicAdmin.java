@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -42,11 +43,15 @@ final class KafkaTopicAdmin implements TopicAdmin {
     private final String cluster;
     private final long timeoutMs;
     private final Map<String, CachedCount> partitionCounts = new ConcurrentHashMap<>();
+    private final TopicDirectory directory;
+    /** Told after this server created or deleted a topic (the consumers rebalance their members). */
+    private volatile Consumer<String> onTopicChanged = topic -> {};
 
     private record CachedCount(int partitions, long fetchedNanos) {}
 
-    KafkaTopicAdmin(Admin admin, Availability availability, String cluster, long timeoutMs) {
+    KafkaTopicAdmin(Admin admin, Availability availability, TopicDirectory directory, String cluster, long timeoutMs) {
         this.admin = admin;
+        this.directory = directory;
         this.availability = availability;
         this.cluster = cluster;
         this.timeoutMs = timeoutMs;
@@ -60,6 +65,15 @@ final class KafkaTopicAdmin implements TopicAdmin {
                         .all(),
                 "creating topic '" + name + "'");
         awaitMetadata(name, true);
+        // The leaders answer offset requests only once they serve the partition: a produce sent
+        // before then can get NOT_LEADER and leave the idempotent producer retrying out of order.
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            ends.put(new TopicPartition(name, p), OffsetSpec.latest());
+        }
+        await(admin.listOffsets(ends).all(), "waiting for the leaders of topic '" + name + "'");
+        directory.exists(name, partitions);
+        onTopicChanged.accept(name);
         List<TopicInfo.PartitionInfo> empty = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) {
             empty.add(new TopicInfo.PartitionInfo(p, 0, 0));
@@ -92,6 +106,12 @@ final class KafkaTopicAdmin implements TopicAdmin {
         }
         partitionCounts.remove(name);
         awaitMetadata(name, false);
+        directory.deleted(name);
+        onTopicChanged.accept(name);
+    }
+
+    void onTopicChanged(Consumer<String> listener) {
+        onTopicChanged = listener;
     }
 
     /**

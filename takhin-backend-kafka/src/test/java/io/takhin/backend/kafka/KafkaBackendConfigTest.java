@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class KafkaBackendConfigTest {
     private static final String SERVERS = "127.0.0.1:9092";
+    private static final MemberContext MEMBER = new MemberContext(new TopicDirectory());
 
     @Test
     void missingBootstrapServers_isRefusedNamingTheSetting() {
@@ -38,13 +39,15 @@ class KafkaBackendConfigTest {
     void consumer_alwaysHasTheGroupTheHttpIdAndNoAutoCommit_whateverTheUserSays() {
         Properties consumer = new KafkaBackendConfig(
                         Map.of("bootstrap.servers", SERVERS, "enable.auto.commit", "true", "group.id", "theirs"))
-                .consumer("orders-group", "c0ffee", "earliest");
+                .consumer("orders-group", "c0ffee", "earliest", MEMBER);
 
         assertThat(consumer)
                 .containsEntry("group.id", "orders-group")
                 .containsEntry("client.id", "c0ffee")
                 .containsEntry("enable.auto.commit", "false")
-                .containsEntry("auto.offset.reset", "earliest");
+                .containsEntry("auto.offset.reset", "earliest")
+                .containsEntry("partition.assignment.strategy", TakhinAssignor.class.getName())
+                .containsEntry(TakhinAssignor.CONTEXT_CONFIG, MEMBER);
     }
 
     @Test
@@ -52,7 +55,7 @@ class KafkaBackendConfigTest {
         KafkaBackendConfig config =
                 new KafkaBackendConfig(Map.of("bootstrap.servers", SERVERS, "max.poll.records", "7"));
 
-        assertThat(config.consumer("g", "c", "latest")).containsEntry("max.poll.records", "7");
+        assertThat(config.consumer("g", "c", "latest", MEMBER)).containsEntry("max.poll.records", "7");
         assertThat(config.producer()).doesNotContainKey("max.poll.records");
         assertThat(config.admin()).doesNotContainKey("max.poll.records");
     }
@@ -64,6 +67,6 @@ class KafkaBackendConfigTest {
 
         assertThat(config.admin()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(config.producer()).containsEntry("security.protocol", "SASL_SSL");
-        assertThat(config.consumer("g", "c", "latest")).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(config.consumer("g", "c", "latest", MEMBER)).containsEntry("security.protocol", "SASL_SSL");
     }
 }
