@@ -1,7 +1,7 @@
 /**
  * The backend service-provider interface: everything the HTTP layer needs from a store, with no
- * HTTP, JSON or storage types in it. Two implementations exist or are planned: the embedded log
- * store (default) and an Apache Kafka cluster.
+ * HTTP, JSON or storage types in it. Two implementations: the embedded log store (default) and an
+ * Apache Kafka cluster.
  *
  * <h2>Contracts every backend keeps</h2>
  * B1. {@link io.takhin.backend.Producer#produce} returns only once every record is durable per the
