@@ -1,7 +1,9 @@
 package io.takhin.backend.kafka;
 
 import io.takhin.backend.Backend;
+import io.takhin.common.ErrorCode;
 import io.takhin.common.Failures;
+import io.takhin.common.TakhinException;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,7 +46,8 @@ final class Availability implements AutoCloseable {
     void require(String what) {
         Backend.Status current = status;
         if (!current.available()) {
-            throw KafkaErrors.unavailable(what, cluster, current.detail(), null);
+            throw new TakhinException(
+                    ErrorCode.BACKEND_UNAVAILABLE, current.detail() + " (while " + what + "); retry later");
         }
     }
 
