@@ -126,6 +126,11 @@ final class TakhinHandler extends Handler.Abstract {
             headers.put(header.getKey(), header.getValue());
         }
         headers.put(HttpHeader.CONTENT_LENGTH, (long) reply.body().length);
+        if (reply.status() == 413) {
+            // The body was refused unread: say the connection closes, so no client sends its next
+            // request on a connection Jetty is about to close (it cannot skip an unread body).
+            headers.put(HttpHeader.CONNECTION, "close");
+        }
         Callback delivering =
                 reply.delivery() == Reply.Delivery.NONE ? callback : new DeliveringCallback(callback, reply.delivery());
         response.write(true, ByteBuffer.wrap(reply.body()), delivering);

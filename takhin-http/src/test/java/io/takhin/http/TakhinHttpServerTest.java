@@ -202,7 +202,10 @@ class TakhinHttpServerTest {
         assertError(parsed, 400, "invalid_argument");
         assertThat(parsed.body()).contains("records must not be empty");
 
-        assertError(postJson("/api/topics/orders/produce", above), 413, "payload_too_large");
+        HttpResponse<String> refused = postJson("/api/topics/orders/produce", above);
+        assertError(refused, 413, "payload_too_large");
+        // The unread body makes Jetty close the connection; the client is told so it does not reuse it.
+        assertThat(refused.headers().firstValue("connection")).hasValue("close");
         assertError(postJson("/api/topics", between), 413, "payload_too_large");
     }
 
