@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * runs with both Kafka timeouts far below the idle time, so a member whose loop stopped would be
  * thrown out.
  */
-@Tag("kafka-only")
+@Tag(TestBackend.KAFKA_ONLY)
 class KafkaMembershipIT {
     @RegisterExtension
     static final TakhinServerExtension server =

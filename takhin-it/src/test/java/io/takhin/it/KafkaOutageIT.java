@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the consumer that was subscribed before still working. Its own one-node cluster, killed with
  * SIGKILL and restarted on the same ports and data.
  */
-@Tag("kafka-only")
+@Tag(TestBackend.KAFKA_ONLY)
 class KafkaOutageIT {
     @Test
     void clusterKilledAndRestarted_serverAnswers503MeanwhileAndRecoversByItself(@TempDir Path dir) throws Exception {

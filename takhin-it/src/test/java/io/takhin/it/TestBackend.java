@@ -27,6 +27,9 @@ enum TestBackend {
     /** Tests tagged so run only against the embedded store (they look at its files or settings). */
     static final String EMBEDDED_ONLY = "embedded-only";
 
+    /** Tests tagged so run only against Kafka (they start their own brokers or use Kafka settings). */
+    static final String KAFKA_ONLY = "kafka-only";
+
     static TestBackend current() {
         return valueOf(System.getProperty("takhin.it.backend", "embedded").toUpperCase(Locale.ROOT));
     }
