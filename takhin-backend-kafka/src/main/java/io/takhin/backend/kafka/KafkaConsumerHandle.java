@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -100,6 +100,8 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     // ---- confined to the consumer's thread ----
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** Per partition, one past the last record this member has polled: the partition's end is at least that. */
+    private final Map<TopicPartition, Long> seenEnd = new HashMap<>();
     /** Positions given up at the start of an eager rebalance, restored if the partition comes back. */
     private final Map<TopicPartition, Long> revokedPositions = new HashMap<>();
 
@@ -254,10 +256,18 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 requireOwned(partition);
                 toCommit.put(partition, new OffsetAndMetadata(entry.getValue()));
             }
-            Map<TopicPartition, Long> ends = consumer.endOffsets(toCommit.keySet());
+            // Most commits are at or below what this member has seen; only the others ask Kafka,
+            // through the Admin client: the consumer's own connection may be held by a long fetch.
+            Set<TopicPartition> unknown = new HashSet<>();
+            toCommit.forEach((partition, offset) -> {
+                if (offset.offset() > seenEnd.getOrDefault(partition, 0L)) {
+                    unknown.add(partition);
+                }
+            });
+            Map<TopicPartition, Long> ends = unknown.isEmpty() ? Map.of() : topicAdmin.endOffsets(unknown);
             for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : toCommit.entrySet()) {
                 long offset = entry.getValue().offset();
-                long end = ends.getOrDefault(entry.getKey(), 0L);
+                long end = ends.getOrDefault(entry.getKey(), seenEnd.getOrDefault(entry.getKey(), 0L));
                 if (offset < 0 || offset > end) {
                     throw TakhinException.invalidArgument("offset " + offset + " for partition " + entry.getKey()
                             + " is outside 0.." + end + " (the partition's end)");
@@ -298,18 +308,17 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         call("seeking", () -> {
             TopicPartition partition = kafka(target);
             requireOwned(partition);
+            // Through the Admin client: the consumer's own connection may be held by a long fetch.
             long offset = switch (to) {
-                case SeekTarget.Offset exact -> {
-                    long start = consumer.beginningOffsets(List.of(partition)).getOrDefault(partition, 0L);
-                    yield exact.offset() >= start ? exact.offset() : resetOffset(partition);
-                }
-                case SeekTarget.Beginning beginning ->
-                    consumer.beginningOffsets(List.of(partition)).getOrDefault(partition, 0L);
-                case SeekTarget.End end -> endOffset(partition);
+                case SeekTarget.Offset exact ->
+                    exact.offset() >= topicAdmin.offset(partition, OffsetSpec.earliest())
+                            ? exact.offset()
+                            : resetOffset(partition);
+                case SeekTarget.Beginning beginning -> topicAdmin.offset(partition, OffsetSpec.earliest());
+                case SeekTarget.End end -> topicAdmin.offset(partition, OffsetSpec.latest());
                 case SeekTarget.Timestamp timestamp -> {
-                    OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, timestamp.timestampMs()))
-                            .get(partition);
-                    yield found != null ? found.offset() : endOffset(partition);
+                    long found = topicAdmin.offset(partition, OffsetSpec.forTimestamp(timestamp.timestampMs()));
+                    yield found >= 0 ? found : topicAdmin.offset(partition, OffsetSpec.latest());
                 }
             };
             // Past the end is allowed: Kafka resets its own fetch position, and the buffer drops
@@ -501,6 +510,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer =
                     buffers.computeIfAbsent(partition, p -> new ArrayDeque<>());
             long last = buffer.isEmpty() ? -1 : buffer.peekLast().offset();
+            seenEnd.merge(partition, polled.getLast().offset() + 1, Math::max);
             for (ConsumerRecord<byte[], byte[]> record : polled) {
                 if (record.offset() < position || record.offset() <= last) {
                     continue;
@@ -654,15 +664,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         return fromKafka;
     }
 
-    private long endOffset(TopicPartition partition) {
-        return consumer.endOffsets(List.of(partition)).getOrDefault(partition, 0L);
-    }
-
     /** Where {@code auto_offset_reset} puts a position below the log start. */
     private long resetOffset(TopicPartition partition) {
-        return earliestReset
-                ? consumer.beginningOffsets(List.of(partition)).getOrDefault(partition, 0L)
-                : endOffset(partition);
+        return topicAdmin.offset(partition, earliestReset ? OffsetSpec.earliest() : OffsetSpec.latest());
     }
 
     private void dropBuffer(TopicPartition partition) {
@@ -789,6 +793,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 if (position != null) {
                     revokedPositions.put(partition, position);
                 }
+                seenEnd.remove(partition); // the topic may be deleted and created again, shorter
                 dropBuffer(partition);
             }
             // The generation these partitions belonged to is over; the one being formed is next.
@@ -820,6 +825,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             // Out of the group: others may own these already, so nothing is kept or waited for.
             for (TopicPartition partition : partitions) {
                 positions.remove(partition);
+                seenEnd.remove(partition);
                 dropBuffer(partition);
             }
             revokedPositions.clear();

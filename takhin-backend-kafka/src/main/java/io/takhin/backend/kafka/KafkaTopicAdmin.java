@@ -133,6 +133,25 @@ final class KafkaTopicAdmin implements TopicAdmin {
         return count;
     }
 
+    /** The partitions' end offsets (high watermarks), asked of their leaders. */
+    Map<TopicPartition, Long> endOffsets(Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                await(admin.listOffsets(latest).all(), "reading end offsets of " + partitions);
+        Map<TopicPartition, Long> result = new HashMap<>();
+        ends.forEach((partition, info) -> result.put(partition, info.offset()));
+        return result;
+    }
+
+    /** One partition's offset for {@code spec} (earliest, latest, or a timestamp: -1 if none). */
+    long offset(TopicPartition partition, OffsetSpec spec) {
+        return await(
+                        admin.listOffsets(Map.of(partition, spec)).partitionResult(partition),
+                        "reading offsets of " + partition)
+                .offset();
+    }
+
     private Optional<TopicDescription> describeOne(String topic) {
         KafkaFuture<TopicDescription> future =
                 admin.describeTopics(List.of(topic)).topicNameValues().get(topic);
