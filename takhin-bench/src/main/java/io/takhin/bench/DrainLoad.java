@@ -193,7 +193,9 @@ public final class DrainLoad {
             long elapsedNanos = System.nanoTime() - startNanos;
             long clientCpu = processCpuNanos() - clientCpuStart;
             long serverCpu = server == null ? -1 : server.cpuNanos() - serverCpuStart;
-            client.exchange("DELETE", consumePath.replace("/consume", ""), new byte[0]);
+            // Strip only the trailing "/consume" (the path also contains "/consumers/").
+            client.exchange(
+                    "DELETE", consumePath.substring(0, consumePath.length() - "/consume".length()), new byte[0]);
             if (!Arrays.equals(next, expected)) {
                 throw new IllegalStateException(
                         "ended at " + Arrays.toString(next) + ", expected " + Arrays.toString(expected));

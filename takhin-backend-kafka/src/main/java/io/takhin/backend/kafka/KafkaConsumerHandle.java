@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,11 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private volatile Assignment published = new Assignment(-1, Set.of());
     private final CompletableFuture<Assignment> firstAssignment = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /**
+     * What to do at close for each caller still waiting. Entries leave as soon as their future
+     * completes, so nothing (a delivered fetch, say) is kept alive until the consumer closes.
+     */
+    private final Map<CompletableFuture<?>, Runnable> waitingAtClose = new ConcurrentHashMap<>();
 
     // ---- confined to the consumer's thread ----
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
@@ -207,7 +213,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
      */
     CompletableFuture<Void> rebalanceNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        terminated.thenRun(() -> done.complete(null));
+        answerAtClose(done, () -> done.complete(null));
         enqueue(() -> {
             if (closed) {
                 done.complete(null);
@@ -222,7 +228,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     /** Completes when this member's next rebalance (started by someone else) has given it its share. */
     CompletableFuture<Void> nextRebalance() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        terminated.thenRun(() -> done.complete(null));
+        answerAtClose(done, () -> done.complete(null));
         enqueue(() -> rebalanceWaiters.add(done));
         return done;
     }
@@ -243,7 +249,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             answerPendingPoll();
         });
         // Closed before the command could run: answered empty rather than never.
-        terminated.thenRun(() -> result.complete(Fetch.empty()));
+        answerAtClose(result, () -> result.complete(Fetch.empty()));
         return result;
     }
 
@@ -416,6 +422,15 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         afterClose.run();
     }
 
+    /** Runs {@code atClose} if the consumer terminates before {@code future} completes. */
+    private void answerAtClose(CompletableFuture<?> future, Runnable atClose) {
+        waitingAtClose.put(future, atClose);
+        future.whenComplete((ignored, error) -> waitingAtClose.remove(future));
+        if (terminated.isDone()) {
+            atClose.run();
+        }
+    }
+
     // ---- the consumer's thread ------------------------------------------------------------------
 
     private void run() {
@@ -477,6 +492,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             }
         }
         terminated.complete(null);
+        List.copyOf(waitingAtClose.values()).forEach(Runnable::run);
         onClosed.run();
     }
 
@@ -730,8 +746,10 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             throw new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId + " is closed");
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        terminated.thenRun(() -> result.completeExceptionally(
-                new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId + " is closed")));
+        answerAtClose(
+                result,
+                () -> result.completeExceptionally(
+                        new TakhinException(ErrorCode.CONSUMER_NOT_FOUND, "consumer " + consumerId + " is closed")));
         enqueue(() -> {
             if (closed) {
                 result.completeExceptionally(

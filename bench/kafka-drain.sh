@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Kafka-backend drain: 1,000,000 records of 100 bytes in a 1-partition and a 4-partition topic of one
+# real Kafka broker (a KRaft node started by takhin-kafka-fixture), drained
+#   1. by a native KafkaConsumer (NativeKafkaDrain --mode drain; one JVM per topic, a warm-up drain
+#      and then the measured ones, each by a new consumer in a new group),
+#   2. through Takhin-over-Kafka (--backend=kafka) by one HTTP consumer (DrainLoad --mode drain, the
+#      tool of bench/http-drain.sh),
+# and, for comparison, the same HTTP drain of an embedded-store Takhin (topics filled through HTTP as
+# bench/http-drain.sh does, the broker stopped by then). Prints records/s, Takhin-over-Kafka / native
+# and embedded / Takhin-over-Kafka.
+# Usage: bench/kafka-drain.sh [max_bytes_total, default 2097152]
+# Environment: KAFKA_DRAIN_RECORDS (default 1000000), KAFKA_DRAIN_ROUNDS (measured drains of each
+# topic and kind, default 3; the ratios use the medians), KAFKA_DRAIN_JFR (a file: record the
+# Takhin-over-Kafka server with JFR, settings=profile, while it is up), KAFKA_DRAIN_KEEP_CONSUMERS=1
+# (do not close the consumers DrainLoad leaves open; see close_drain_consumers).
+# The Kafka topics are filled by a native producer (acks=all, idempotent, linger.ms 5, batch.size
+# 256 KiB). Each drain is a new consumer group reading from the earliest offset; each kind gets one
+# warm-up drain first, not in the summary (for the HTTP drains it warms the server's JIT; each
+# DrainLoad is a new JVM, as in bench/http-drain.sh). Bounded: every fill and drain gives up after
+# 120 s, every tool's JVM is killed by `timeout` after 200 s (a multi-pass native drain after 600 s);
+# the broker, the servers and the scratch directory are removed on exit.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bin/lib/java.sh"
+source "$root/bench/lib.sh"
+cd "$root"
+max_bytes="${1:-2097152}"
+records="${KAFKA_DRAIN_RECORDS:-1000000}"
+rounds="${KAFKA_DRAIN_ROUNDS:-3}"
+script_start="$(date +%s)"
+
+build() {
+  ./mvnw -q -B package -pl takhin-server,takhin-bench,takhin-kafka-fixture -am -DskipTests \
+    -Dspotless.check.skip=true -Denforcer.skip=true
+}
+build
+dir="${TAKHIN_BENCH_DIR:-$root/bench-data}/kafka-drain-$$"
+mkdir -p "$dir"
+
+kafka_pid=""
+broker_pid=""
+stop_kafka() {
+  if [ -n "$kafka_pid" ] && kill -0 "$kafka_pid" 2>/dev/null; then
+    kill "$kafka_pid" 2>/dev/null || true # SIGTERM: the fixture kills its broker and deletes its directory
+    for _ in $(seq 1 300); do kill -0 "$kafka_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$kafka_pid" 2>/dev/null || true
+    wait "$kafka_pid" 2>/dev/null || true
+  fi
+  # Only if the fixture could not do it itself: its broker, by PID, if that is still a Kafka broker.
+  if [ -n "$broker_pid" ] && tr '\0' ' ' 2>/dev/null < "/proc/$broker_pid/cmdline" | grep -q 'kafka\.Kafka '; then
+    kill -9 "$broker_pid" 2>/dev/null || true
+  fi
+  kafka_pid=""
+  broker_pid=""
+}
+cleanup() {
+  stop_server
+  stop_kafka
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+java_opts=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp takhin-bench/target/benchmarks.jar)
+tool() { timeout 200 "$java_bin" "${java_opts[@]}" io.takhin.bench.DrainLoad "$@"; }
+native() { timeout 600 "$java_bin" "${java_opts[@]}" io.takhin.bench.NativeKafkaDrain "$@"; }
+# CPU seconds a process has used so far (utime + stime, clock ticks of 1/100 s).
+cpu_seconds() { awk '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"; }
+# median FILE TOPIC KIND: the median records/s of the lines "TOPIC KIND ... RATE" in FILE.
+median() { awk -v t="$2" -v k="$3" '$1 == t && $2 == k { print $NF }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+all_rates() { awk -v t="$2" -v k="$3" '$1 == t && $2 == k { printf "%s%s", (n++ ? ", " : ""), $NF }' "$1"; }
+
+# DrainLoad's closing DELETE goes to /apirs/{id} (its consumePath.replace("/consume", "") also hits
+# the "/consume" in "/consumers"), gets a 404 it does not check, and leaves its consumer open until
+# the 30 s session expiry; over Kafka such a member keeps every record it delivered (see
+# BENCHMARKS.md section 7). Close them here, as DrainLoad means to, after every drain.
+# KAFKA_DRAIN_KEEP_CONSUMERS=1 leaves them open, to measure what DrainLoad alone does.
+close_drain_consumers() {
+  local group id closed=0
+  [ -z "${KAFKA_DRAIN_KEEP_CONSUMERS:-}" ] || return 0
+  for group in $(curl -sf "$server_url/api/consumer-groups" | grep -o '"group_id":"drain-[^"]*"' | cut -d'"' -f4); do
+    for id in $(curl -sf "$server_url/api/consumer-groups/$group" | grep -o '"consumer_id":"[^"]*"' | cut -d'"' -f4); do
+      if curl -sf -o /dev/null -X DELETE "$server_url/api/consumers/$id"; then closed=$((closed + 1)); fi
+    done
+  done
+  echo "   closed $closed consumer(s) DrainLoad left open"
+}
+
+echo "== tree: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown);" \
+  "uncommitted: $(git status --porcelain 2>/dev/null | grep -vc '^??' || true) modified, $(git status --porcelain 2>/dev/null | grep -c '^??' || true) untracked file(s)"
+
+echo "== starting a 1-node Kafka cluster (takhin-kafka-fixture)"
+fixture_cp="$(echo takhin-kafka-fixture/target/takhin-kafka-fixture-*.jar):$(cat takhin-kafka-fixture/target/classpath.txt)"
+: > "$dir/fixture.out" # before the background job opens it, so the loop below can read it at once
+"$java_bin" -cp "$fixture_cp" io.takhin.kafka.fixture.KafkaCluster --nodes 1 --dir "$dir/kafka" --no-stdin \
+  > "$dir/fixture.out" 2> "$dir/fixture.err" &
+kafka_pid=$!
+bootstrap=""
+for _ in $(seq 1 1200); do
+  bootstrap="$(sed -n 's/^bootstrap\.servers=//p' "$dir/fixture.out")"
+  [ -n "$bootstrap" ] && break
+  kill -0 "$kafka_pid" 2>/dev/null || { cat "$dir/fixture.err" >&2; echo "the Kafka fixture exited" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$bootstrap" ] || { tail -n 20 "$dir/fixture.err" >&2; echo "no Kafka broker within 120 s" >&2; exit 1; }
+for child in $(ps -o pid= --ppid "$kafka_pid"); do
+  if tr '\0' ' ' 2>/dev/null < "/proc/$child/cmdline" | grep -q 'kafka\.Kafka '; then broker_pid="$child"; fi
+done
+[ -n "$broker_pid" ] || { echo "cannot find the broker's process" >&2; exit 1; }
+echo "kafka bootstrap.servers=$bootstrap fixture pid $kafka_pid broker pid $broker_pid"
+
+print_context
+for partitions in 1 4; do
+  native --mode fill --bootstrap "$bootstrap" --topic "kdrain$partitions" --partitions "$partitions" --records "$records"
+done
+
+echo "== native KafkaConsumer drain: per topic one JVM, one warm-up drain (not in the summary), then $rounds measured"
+print_context
+for partitions in 1 4; do
+  native --mode drain --bootstrap "$bootstrap" --topic "kdrain$partitions" --warmups 1 --passes "$rounds" \
+    --broker-pid "$broker_pid" --results "$dir/kafka.results"
+done
+
+echo "== Takhin-over-Kafka: HTTP drain of the same topics (after one unreported warm-up drain of kdrain1)"
+build # bin/takhin would rebuild anyway if sources changed meanwhile, but within start_server's 30 s
+# KAFKA_DRAIN_JFR=FILE: a JFR recording (settings=profile) of this server, written when it stops.
+jfr_option="${KAFKA_DRAIN_JFR:+-XX:StartFlightRecording=filename=$KAFKA_DRAIN_JFR,settings=profile}"
+TAKHIN_JAVA_OPTS="${TAKHIN_JAVA_OPTS:-} $jfr_option" \
+  start_server "$dir/takhin-kafka" --backend=kafka "--kafka.bootstrap.servers=$bootstrap"
+echo "server $server_url pid $server_pid (--backend=kafka)"
+tool --mode drain --url "$server_url" --topic kdrain1 --max-bytes "$max_bytes" > /dev/null
+close_drain_consumers
+print_context
+for round in $(seq 1 "$rounds"); do
+  for partitions in 1 4; do
+    broker_before="$(cpu_seconds "$broker_pid")"
+    tool --mode drain --url "$server_url" --topic "kdrain$partitions" --max-bytes "$max_bytes" \
+      --server-pid "$server_pid" --results "$dir/takhin.results"
+    echo "   broker CPU during that drain tool's run: $(awk -v a="$broker_before" -v b="$(cpu_seconds "$broker_pid")" 'BEGIN { printf "%.2f", b - a }') s"
+    close_drain_consumers
+  done
+done
+print_context
+# The live heap (jcmd runs a full GC first) and the Kafka records still on it, as evidence of retention.
+histogram="$("$(dirname "$java_bin")/jcmd" "$server_pid" GC.class_histogram)"
+echo "== Takhin-over-Kafka server after the drains: live heap $(echo "$histogram" | awk '$1 == "Total" { printf "%.1f MB", $3 / 1e6 }')," \
+  "ConsumerRecord instances $(echo "$histogram" | awk '$4 == "org.apache.kafka.clients.consumer.ConsumerRecord" { print $2 }' | grep . || echo 0)," \
+  "consumer threads $("$(dirname "$java_bin")/jcmd" "$server_pid" Thread.print | grep -c '^"takhin-kafka-consumer' || true)"
+stop_server
+stop_kafka
+
+echo "== embedded store: HTTP fill and drain of drain1 / drain4 (the broker is stopped)"
+build
+start_server "$dir/embedded"
+echo "server $server_url pid $server_pid (embedded)"
+for partitions in 1 4; do
+  curl -sf -X POST "$server_url/api/topics" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"drain$partitions\",\"partitions\":$partitions}" > /dev/null
+  tool --mode fill --url "$server_url" --topic "drain$partitions" --partitions "$partitions" --records "$records" --clients 4
+done
+tool --mode drain --url "$server_url" --topic drain1 --max-bytes "$max_bytes" > /dev/null
+close_drain_consumers
+print_context
+for round in $(seq 1 "$rounds"); do
+  for partitions in 1 4; do
+    tool --mode drain --url "$server_url" --topic "drain$partitions" --max-bytes "$max_bytes" \
+      --server-pid "$server_pid" --results "$dir/embedded.results"
+    close_drain_consumers
+  done
+done
+print_context
+stop_server
+
+echo "== summary: median records/s of $rounds drains each (all drains in parentheses)"
+for partitions in 1 4; do
+  native_rate="$(median "$dir/kafka.results" "kdrain$partitions" native)"
+  takhin_rate="$(median "$dir/takhin.results" "kdrain$partitions" raw)"
+  embedded_rate="$(median "$dir/embedded.results" "drain$partitions" raw)"
+  echo "partitions=$partitions native=$native_rate ($(all_rates "$dir/kafka.results" "kdrain$partitions" native))" \
+    "takhin-over-kafka=$takhin_rate ($(all_rates "$dir/takhin.results" "kdrain$partitions" raw))" \
+    "embedded=$embedded_rate ($(all_rates "$dir/embedded.results" "drain$partitions" raw))"
+  echo "ratio partitions=$partitions takhin-over-kafka/native=$(ratio "$takhin_rate" "$native_rate")" \
+    "embedded/takhin-over-kafka=$(ratio "$embedded_rate" "$takhin_rate")" \
+    "embedded/native=$(ratio "$embedded_rate" "$native_rate")"
+done
+echo "== kafka-drain.sh took $(( $(date +%s) - script_start )) s"
