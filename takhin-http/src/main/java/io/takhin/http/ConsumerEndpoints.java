@@ -1,7 +1,5 @@
 package io.takhin.http;
 
-import com.fasterxml.jackson.core.Base64Variant;
-import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.takhin.backend.Assignment;
 import io.takhin.backend.Fetch;
@@ -10,9 +8,6 @@ import io.takhin.common.TopicPartition;
 import io.takhin.session.ConsumerSession;
 import io.takhin.session.ConsumerSessions;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +20,6 @@ import java.util.concurrent.CompletionStage;
  * the stored bytes when it completes (H5). Thread-safe: stateless apart from the session table.
  */
 final class ConsumerEndpoints {
-    private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS;
 
     private final ConsumerSessions sessions;
     private final Time time;
@@ -83,72 +77,7 @@ final class ConsumerEndpoints {
 
     /** {"records": [...], "timestamp": now}; keys and values base64 from the stored bytes. */
     static byte[] encode(Fetch fetch, long nowMs) {
-        return Json.bytes(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("records");
-            byte[][] scratch = {new byte[0]};
-            fetch.forEach(record -> {
-                try {
-                    g.writeStartObject();
-                    g.writeStringField("topic", record.topic());
-                    g.writeNumberField("partition", record.partition());
-                    g.writeNumberField("offset", record.offset());
-                    g.writeNumberField("timestamp", record.timestampMs());
-                    g.writeFieldName("key");
-                    writeBytes(g, record.keyBuffer(), record.keyPosition(), record.keyLength(), scratch);
-                    g.writeFieldName("value");
-                    writeBytes(g, record.valueBuffer(), record.valuePosition(), record.valueLength(), scratch);
-                    writeHeaders(g, record);
-                    g.writeEndObject();
-                } catch (IOException e) {
-                    throw new IllegalStateException("encoding to memory cannot fail", e);
-                }
-            });
-            g.writeEndArray();
-            g.writeNumberField("timestamp", nowMs);
-            g.writeEndObject();
-        });
-    }
-
-    /**
-     * "headers": {name: UTF-8 value}. A record may repeat a header name; JSON object keys must be
-     * unique, so the last value wins (as Kafka's {@code lastHeader}).
-     */
-    private static void writeHeaders(JsonGenerator g, Fetch.RecordView record) throws IOException {
-        g.writeObjectFieldStart("headers");
-        int count = record.headerCount();
-        if (count == 1) {
-            g.writeStringField(
-                    record.headerKey(0),
-                    StandardCharsets.UTF_8.decode(record.headerValue(0)).toString());
-        } else if (count > 1) {
-            Map<String, String> unique = new LinkedHashMap<>();
-            for (int i = 0; i < count; i++) {
-                unique.put(
-                        record.headerKey(i),
-                        StandardCharsets.UTF_8.decode(record.headerValue(i)).toString());
-            }
-            for (Map.Entry<String, String> header : unique.entrySet()) {
-                g.writeStringField(header.getKey(), header.getValue());
-            }
-        }
-        g.writeEndObject();
-    }
-
-    /** Base64 of {@code length} bytes at {@code position}, or null for length -1; no copy for heap buffers. */
-    private static void writeBytes(JsonGenerator g, ByteBuffer buffer, int position, int length, byte[][] scratch)
-            throws IOException {
-        if (length < 0) {
-            g.writeNull();
-        } else if (buffer.hasArray()) {
-            g.writeBinary(BASE64, buffer.array(), buffer.arrayOffset() + position, length);
-        } else {
-            if (scratch[0].length < length) {
-                scratch[0] = new byte[Math.max(length, 2 * scratch[0].length)];
-            }
-            buffer.get(position, scratch[0], 0, length);
-            g.writeBinary(BASE64, scratch[0], 0, length);
-        }
+        return ConsumeResponseEncoder.encode(fetch, nowMs);
     }
 
     /** POST /api/consumers/{id}/commit: explicit offsets, or every current position for an empty body. */
