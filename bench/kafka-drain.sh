@@ -115,22 +115,29 @@ for partitions in 1 4; do
   native --mode fill --bootstrap "$bootstrap" --topic "kdrain$partitions" --partitions "$partitions" --records "$records"
 done
 
-echo "== native KafkaConsumer drain: per topic one JVM, one warm-up drain (not in the summary), then $rounds measured"
+warmups="${KAFKA_DRAIN_WARMUPS:-3}"
+echo "== native KafkaConsumer drain: per topic one JVM, $warmups warm-up drains (not in the summary), then $rounds measured"
 print_context
 for partitions in 1 4; do
-  native --mode drain --bootstrap "$bootstrap" --topic "kdrain$partitions" --warmups 1 --passes "$rounds" \
+  native --mode drain --bootstrap "$bootstrap" --topic "kdrain$partitions" --warmups "$warmups" --passes "$rounds" \
     --broker-pid "$broker_pid" --results "$dir/kafka.results"
 done
 
-echo "== Takhin-over-Kafka: HTTP drain of the same topics (after one unreported warm-up drain of kdrain1)"
+echo "== Takhin-over-Kafka: HTTP drain of the same topics (after $warmups unreported warm-up drains of each)"
 build # bin/takhin would rebuild anyway if sources changed meanwhile, but within start_server's 30 s
 # KAFKA_DRAIN_JFR=FILE: a JFR recording (settings=profile) of this server, written when it stops.
 jfr_option="${KAFKA_DRAIN_JFR:+-XX:StartFlightRecording=filename=$KAFKA_DRAIN_JFR,settings=profile}"
 TAKHIN_JAVA_OPTS="${TAKHIN_JAVA_OPTS:-} $jfr_option" \
   start_server "$dir/takhin-kafka" --backend=kafka "--kafka.bootstrap.servers=$bootstrap"
 echo "server $server_url pid $server_pid (--backend=kafka)"
-tool --mode drain --url "$server_url" --topic kdrain1 --max-bytes "$max_bytes" > /dev/null
-close_drain_consumers
+# The same number of warm-up drains per topic as the native consumer had: the server's JIT
+# compiles the Kafka consumer path and the HTTP path before anything is measured.
+for warmup in $(seq 1 "$warmups"); do
+  for partitions in 1 4; do
+    tool --mode drain --url "$server_url" --topic "kdrain$partitions" --max-bytes "$max_bytes" > /dev/null
+    close_drain_consumers
+  done
+done
 print_context
 for round in $(seq 1 "$rounds"); do
   for partitions in 1 4; do
