@@ -75,6 +75,27 @@ class ServerConfigTest {
     }
 
     @Test
+    void kafkaBackend_passesEveryKafkaSettingOnWithoutItsPrefix() {
+        ServerConfig config =
+                parse("--backend=kafka", "--kafka.bootstrap.servers=127.0.0.1:9092", "--kafka.security.protocol=SSL");
+
+        assertThat(config.kafka()).isNotNull();
+        assertThat(config.kafka().clientProperties())
+                .containsExactlyInAnyOrderEntriesOf(
+                        java.util.Map.of("bootstrap.servers", "127.0.0.1:9092", "security.protocol", "SSL"));
+    }
+
+    @Test
+    void kafkaSettings_refusedWithoutBootstrapServers_withTheEmbeddedBackend_andWhenNoClientKnowsThem() {
+        assertThatThrownBy(() -> parse("--backend=kafka")).hasMessageContaining("kafka.bootstrap.servers");
+        assertThatThrownBy(() -> parse("--kafka.bootstrap.servers=127.0.0.1:9092"))
+                .hasMessageContaining("only for --backend=kafka");
+        assertThatThrownBy(() -> parse("--backend=kafka", "--kafka.bootstrap.servers=h:1", "--kafka.lingr.ms=5"))
+                .hasMessageContaining("kafka.lingr.ms");
+        assertThat(parse().kafka()).isNull();
+    }
+
+    @Test
     void help_listsEverySetting() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Main.printHelp(new PrintStream(bytes, true, StandardCharsets.UTF_8));
