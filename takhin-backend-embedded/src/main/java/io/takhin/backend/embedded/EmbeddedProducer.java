@@ -3,7 +3,7 @@ package io.takhin.backend.embedded;
 import io.takhin.backend.ProduceRecord;
 import io.takhin.backend.Producer;
 import io.takhin.backend.RecordMetadata;
-import io.takhin.common.Murmur2;
+import io.takhin.backend.RecordPlacement;
 import io.takhin.common.TakhinException;
 import io.takhin.storage.log.AppendResult;
 import io.takhin.storage.log.LogManager;
@@ -11,18 +11,14 @@ import io.takhin.storage.log.Topic;
 import io.takhin.storage.record.AppendRecord;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Places records on partitions and appends them. Thread-safe. See the package doc for placement. */
 final class EmbeddedProducer implements Producer {
     private final LogManager logs;
-    /** Next partition for records without key or partition, per topic (round-robin per request). */
-    private final Map<String, AtomicInteger> stickyCursor = new ConcurrentHashMap<>();
+    private final RecordPlacement placement = new RecordPlacement();
 
     EmbeddedProducer(LogManager logs) {
         this.logs = logs;
@@ -35,11 +31,7 @@ final class EmbeddedProducer implements Producer {
         }
         Topic topic = logs.topic(topicName).orElseThrow(() -> TakhinException.topicNotFound(topicName));
         int partitionCount = topic.partitionCount();
-        int stickyPartition = Math.floorMod(
-                stickyCursor
-                        .computeIfAbsent(topicName, name -> new AtomicInteger())
-                        .getAndIncrement(),
-                partitionCount);
+        int stickyPartition = placement.stickyPartition(topicName, partitionCount);
 
         // Group by partition, remembering each record's index within its partition's batch (E2).
         int[] partitionOf = new int[records.size()];
@@ -50,7 +42,7 @@ final class EmbeddedProducer implements Producer {
         }
         for (int i = 0; i < records.size(); i++) {
             ProduceRecord record = records.get(i);
-            int partition = place(record, topicName, partitionCount, stickyPartition);
+            int partition = RecordPlacement.partition(record, topicName, partitionCount, stickyPartition);
             List<AppendRecord> batch = batches.get(partition);
             if (batch == null) {
                 batch = new ArrayList<>();
@@ -69,17 +61,6 @@ final class EmbeddedProducer implements Producer {
                     new RecordMetadata(partitionOf[i], result.baseOffset() + indexInBatch[i], result.timestampMs()));
         }
         return metadata;
-    }
-
-    private static int place(ProduceRecord record, String topicName, int partitionCount, int stickyPartition) {
-        if (record.partition() != ProduceRecord.ANY_PARTITION) {
-            if (record.partition() < 0 || record.partition() >= partitionCount) {
-                throw TakhinException.partitionNotFound(topicName, record.partition(), partitionCount);
-            }
-            return record.partition();
-        }
-        byte[] key = record.key();
-        return key != null ? Murmur2.partitionForKey(key, partitionCount) : stickyPartition;
     }
 
     private static AppendRecord toAppendRecord(ProduceRecord record) {

@@ -3,11 +3,8 @@
  * needs no set-up.
  *
  * <h2>Placement of produced records</h2>
- * A record with an explicit partition goes there. A keyed record goes to
- * {@code murmur2(key) mod partitions}, exactly as Kafka's default partitioner places it. Records
- * without key and partition in one request all go to one partition, chosen round-robin per request
- * per topic (like Kafka's sticky partitioner): the request then costs one append and one fsync
- * instead of one per partition, and successive requests spread over all partitions.
+ * {@link io.takhin.backend.RecordPlacement}: records without key and partition of one request go to
+ * one partition, so the request costs one append and one fsync.
  *
  * <h2>Invariants</h2>
  * E1. The records of one request that land on one partition are appended as one batch, so they are

@@ -3,14 +3,11 @@ package io.takhin.backend.kafka;
 import io.takhin.backend.ProduceRecord;
 import io.takhin.backend.Producer;
 import io.takhin.backend.RecordMetadata;
-import io.takhin.common.Murmur2;
+import io.takhin.backend.RecordPlacement;
 import io.takhin.common.TakhinException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -18,9 +15,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Produce through the one shared, idempotent {@link KafkaProducer} (acks=all by default): a 200
- * means Kafka acknowledged every record. Records are placed exactly as the embedded store places
- * them (explicit partition, else murmur2 of the key, else one partition per request round-robin),
- * so a key lands where a Kafka producer would put it. Thread-safe (KafkaProducer is).
+ * means Kafka acknowledged every record. Records are placed by {@link RecordPlacement}, as on the
+ * embedded store, so a key lands where a Kafka producer would put it. Thread-safe (KafkaProducer is).
  *
  * <p>Unlike the embedded store, Kafka does not make a request's records for one partition atomic:
  * the producer may send them in several batches, and if one fails the earlier ones stay. The
@@ -33,7 +29,7 @@ final class KafkaRecordProducer implements Producer {
     private final Availability availability;
     private final String cluster;
     private final long timeoutMs;
-    private final Map<String, AtomicInteger> stickyCursor = new ConcurrentHashMap<>();
+    private final RecordPlacement placement = new RecordPlacement();
 
     KafkaRecordProducer(
             KafkaProducer<byte[], byte[]> producer,
@@ -56,11 +52,10 @@ final class KafkaRecordProducer implements Producer {
         String what = "producing to topic '" + topic + "'";
         availability.require(what);
         int partitionCount = topics.partitionCount(topic);
-        int stickyPartition = Math.floorMod(
-                stickyCursor.computeIfAbsent(topic, t -> new AtomicInteger()).getAndIncrement(), partitionCount);
+        int stickyPartition = placement.stickyPartition(topic, partitionCount);
         int[] partitions = new int[records.size()];
         for (int i = 0; i < records.size(); i++) {
-            partitions[i] = place(records.get(i), topic, partitionCount, stickyPartition);
+            partitions[i] = RecordPlacement.partition(records.get(i), topic, partitionCount, stickyPartition);
         }
         List<Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>(records.size());
         try {
@@ -81,17 +76,6 @@ final class KafkaRecordProducer implements Producer {
             result.add(new RecordMetadata(acked.partition(), acked.offset(), acked.timestamp()));
         }
         return result;
-    }
-
-    private static int place(ProduceRecord record, String topic, int partitionCount, int stickyPartition) {
-        if (record.partition() != ProduceRecord.ANY_PARTITION) {
-            if (record.partition() < 0 || record.partition() >= partitionCount) {
-                throw TakhinException.partitionNotFound(topic, record.partition(), partitionCount);
-            }
-            return record.partition();
-        }
-        byte[] key = record.key();
-        return key != null ? Murmur2.partitionForKey(key, partitionCount) : stickyPartition;
     }
 
     private static List<Header> headers(ProduceRecord record) {
