@@ -103,23 +103,25 @@ public record KafkaBackendConfig(Map<String, String> clientProperties) {
         return properties;
     }
 
-    /** A setting's effective value for the consumers, as a number. */
+    /** A setting's effective value (the user's, else Takhin's default) for one kind of client, in ms. */
     long consumerMillis(String key) {
-        return Long.parseLong(layered(CONSUMER_DEFAULTS, ConsumerConfig.configNames())
-                .getProperty(key, "15000")
-                .trim());
+        return millis(CONSUMER_DEFAULTS, ConsumerConfig.configNames(), key);
     }
 
     long adminMillis(String key) {
-        return Long.parseLong(layered(ADMIN_DEFAULTS, AdminClientConfig.configNames())
-                .getProperty(key, "15000")
-                .trim());
+        return millis(ADMIN_DEFAULTS, AdminClientConfig.configNames(), key);
     }
 
     long producerMillis(String key) {
-        return Long.parseLong(layered(PRODUCER_DEFAULTS, ProducerConfig.configNames())
-                .getProperty(key, "30000")
-                .trim());
+        return millis(PRODUCER_DEFAULTS, ProducerConfig.configNames(), key);
+    }
+
+    private long millis(Map<String, String> defaults, Set<String> known, String key) {
+        String value = layered(defaults, known).getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException("no default for " + key);
+        }
+        return Long.parseLong(value.trim());
     }
 
     private Properties layered(Map<String, String> defaults, Set<String> known) {

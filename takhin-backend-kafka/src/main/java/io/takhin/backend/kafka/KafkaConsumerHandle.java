@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -121,12 +120,10 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private final Listener listener = new Listener();
 
-    private static final Comparator<TopicPartition> ORDER =
-            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
-
     private record PendingPoll(CompletableFuture<Fetch> result, int maxRecords, long maxBytes, long deadlineNanos) {}
 
-    private KafkaConsumerHandle(
+    /** Starts the consumer's thread, which subscribes and joins the group. */
+    KafkaConsumerHandle(
             SubscribeRequest request,
             KafkaConsumer<byte[], byte[]> consumer,
             MemberContext member,
@@ -153,20 +150,6 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                         + consumerId.substring(0, Math.min(8, consumerId.length())))
                 .daemon()
                 .start(this::run);
-    }
-
-    /** Starts the consumer's thread, which subscribes and joins the group. */
-    static KafkaConsumerHandle start(
-            SubscribeRequest request,
-            KafkaConsumer<byte[], byte[]> consumer,
-            MemberContext member,
-            KafkaTopicAdmin topicAdmin,
-            String cluster,
-            Executor completions,
-            long commandTimeoutMs,
-            Runnable onClosed) {
-        return new KafkaConsumerHandle(
-                request, consumer, member, topicAdmin, cluster, completions, commandTimeoutMs, onClosed);
     }
 
     /** Waits until the group has given this member its first share (subscribe answers with it). */
@@ -203,15 +186,12 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         afterClose = action;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     /**
-     * Asks the group to rebalance now (a topic changed, a member left) and completes when this
-     * member has its new share; completes at once if the consumer is closed.
+     * Completes when this member's next rebalance has given it its share (at once if the consumer is
+     * closed). With {@code start}, asks the group to rebalance now (a topic changed, a member left);
+     * without, waits for one someone else started (a join).
      */
-    CompletableFuture<Void> rebalanceNow() {
+    CompletableFuture<Void> nextRebalance(boolean start) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         answerAtClose(done, () -> done.complete(null));
         enqueue(() -> {
@@ -220,16 +200,10 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 return;
             }
             rebalanceWaiters.add(done);
-            consumer.enforceRebalance();
+            if (start) {
+                consumer.enforceRebalance();
+            }
         });
-        return done;
-    }
-
-    /** Completes when this member's next rebalance (started by someone else) has given it its share. */
-    CompletableFuture<Void> nextRebalance() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        answerAtClose(done, () -> done.complete(null));
-        enqueue(() -> rebalanceWaiters.add(done));
         return done;
     }
 
@@ -353,7 +327,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             Set<String> topicsBefore = topics;
             claim(wanted);
             if (!consumer.assignment().equals(wanted)) {
-                Set<TopicPartition> refused = new TreeSet<>(ORDER);
+                Set<TopicPartition> refused = new TreeSet<>(TakhinAssignor.ORDER);
                 refused.addAll(wanted);
                 refused.removeAll(consumer.assignment());
                 if (before == null) {
@@ -590,9 +564,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         if (order.isEmpty()) {
             return null;
         }
-        order.sort((a, b) -> a.topic().equals(b.topic())
-                ? Integer.compare(a.partition(), b.partition())
-                : a.topic().compareTo(b.topic()));
+        order.sort(TakhinAssignor.ORDER);
         int start = Math.floorMod(rotation++, order.size());
         List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
         Map<TopicPartition, KafkaFetch.Span> spans = new LinkedHashMap<>();
@@ -806,18 +778,8 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             awaitDelivery(partitions);
-            for (TopicPartition partition : partitions) {
-                Long position = positions.remove(partition);
-                if (position != null) {
-                    revokedPositions.put(partition, position);
-                }
-                seenEnd.remove(partition); // the topic may be deleted and created again, shorter
-                dropBuffer(partition);
-            }
             // The generation these partitions belonged to is over; the one being formed is next.
-            Set<io.takhin.common.TopicPartition> left = new HashSet<>(published.partitions());
-            left.removeAll(takhin(partitions));
-            published = new Assignment(published.generationId() + (partitions.isEmpty() ? 0 : 1), left);
+            giveUp(partitions, true, partitions.isEmpty() ? 0 : 1);
         }
 
         @Override
@@ -841,15 +803,23 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Out of the group: others may own these already, so nothing is kept or waited for.
+            giveUp(partitions, false, 0);
+            revokedPositions.clear();
+        }
+
+        /** Drops the partitions' buffers and positions (kept for a quick return if asked) and publishes. */
+        private void giveUp(Collection<TopicPartition> partitions, boolean keepPositions, int generationStep) {
             for (TopicPartition partition : partitions) {
-                positions.remove(partition);
-                seenEnd.remove(partition);
+                Long position = positions.remove(partition);
+                if (position != null && keepPositions) {
+                    revokedPositions.put(partition, position);
+                }
+                seenEnd.remove(partition); // the topic may be deleted and created again, shorter
                 dropBuffer(partition);
             }
-            revokedPositions.clear();
             Set<io.takhin.common.TopicPartition> left = new HashSet<>(published.partitions());
             left.removeAll(takhin(partitions));
-            published = new Assignment(published.generationId(), left);
+            published = new Assignment(published.generationId() + generationStep, left);
         }
     }
 }

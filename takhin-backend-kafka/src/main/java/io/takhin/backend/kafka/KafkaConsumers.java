@@ -59,7 +59,7 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config.consumer(request.groupId(), request.consumerId(), reset, member));
         String consumerId = request.consumerId();
-        KafkaConsumerHandle handle = KafkaConsumerHandle.start(
+        KafkaConsumerHandle handle = new KafkaConsumerHandle(
                 request,
                 consumer,
                 member,
@@ -71,12 +71,12 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
         // A departure rebalances the rest of the group now, and close answers once it has (K7).
         handle.afterClose(() -> {
             if (!closing) {
-                awaitRebalance(peers(request.groupId()), true);
+                awaitRebalance(peers(request.groupId()));
             }
         });
         List<KafkaConsumerHandle> peers = peers(request.groupId());
         List<CompletableFuture<Void>> peersDone = new ArrayList<>();
-        peers.forEach(peer -> peersDone.add(peer.nextRebalance()));
+        peers.forEach(peer -> peersDone.add(peer.nextRebalance(false)));
         live.put(consumerId, new Live(handle, request.clientHost()));
         try {
             handle.awaitFirstAssignment(JOIN_TIMEOUT_MS);
@@ -111,12 +111,10 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
      * next request sees the new assignment. Bounded.
      */
     void topicChanged(String topic) {
-        awaitRebalance(
-                live.values().stream()
-                        .map(Live::handle)
-                        .filter(handle -> handle.topics().contains(topic))
-                        .toList(),
-                true);
+        awaitRebalance(live.values().stream()
+                .map(Live::handle)
+                .filter(handle -> handle.topics().contains(topic))
+                .toList());
     }
 
     private List<KafkaConsumerHandle> peers(String groupId) {
@@ -127,10 +125,10 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
     }
 
     /** Rebalances these members' groups now and waits (bounded) until each has its new share. */
-    private static void awaitRebalance(List<KafkaConsumerHandle> members, boolean enforce) {
+    private static void awaitRebalance(List<KafkaConsumerHandle> members) {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (KafkaConsumerHandle member : members) {
-            done.add(enforce ? member.rebalanceNow() : member.nextRebalance());
+            done.add(member.nextRebalance(true));
         }
         await(done);
     }

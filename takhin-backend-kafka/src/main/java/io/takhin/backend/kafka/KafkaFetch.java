@@ -27,7 +27,7 @@ final class KafkaFetch implements Fetch {
     private final View view = new View();
 
     KafkaFetch(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Span> spans, Runnable wakeOwner) {
-        this.records = List.copyOf(records);
+        this.records = records; // handed over by the consumer's thread, never changed afterwards
         this.spans = Map.copyOf(spans);
         this.wakeOwner = wakeOwner;
     }

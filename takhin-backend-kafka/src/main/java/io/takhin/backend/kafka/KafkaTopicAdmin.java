@@ -3,7 +3,6 @@ package io.takhin.backend.kafka;
 import io.takhin.backend.TopicAdmin;
 import io.takhin.backend.TopicInfo;
 import io.takhin.common.ErrorCode;
-import io.takhin.common.Failures;
 import io.takhin.common.TakhinException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -244,10 +243,6 @@ final class KafkaTopicAdmin implements TopicAdmin {
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {
-        try {
-            return KafkaErrors.await(future, timeoutMs, what, cluster);
-        } catch (RuntimeException e) {
-            throw e instanceof TakhinException ? e : KafkaErrors.translate(Failures.unwrap(e), what, cluster);
-        }
+        return KafkaErrors.await(future, timeoutMs, what, cluster);
     }
 }

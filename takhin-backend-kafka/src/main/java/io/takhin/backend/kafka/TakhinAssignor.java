@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TakhinAssignor implements ConsumerPartitionAssignor, Configurable {
     static final String CONTEXT_CONFIG = "takhin.member.context";
-    private static final Comparator<TopicPartition> ORDER =
+    /** Topic, then partition: the order partitions are assigned and shown in. */
+    static final Comparator<TopicPartition> ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     private @Nullable MemberContext context;
