@@ -109,6 +109,8 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private final Map<TopicPartition, Long> seenEnd = new HashMap<>();
     /** Positions given up at the start of an eager rebalance, restored if the partition comes back. */
     private final Map<TopicPartition, Long> revokedPositions = new HashMap<>();
+    /** Between an eager revocation and the assignment that ends that rebalance. */
+    private boolean rebalancing;
 
     private long bufferedBytes;
     private boolean paused;
@@ -261,6 +263,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     @Override
     public void commitPositions() {
         call("committing positions", () -> {
+            if (rebalancing) {
+                finishRebalance(); // else the positions of the revoked partitions would be left out
+            }
             Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
             for (TopicPartition partition : consumer.assignment()) {
                 toCommit.put(partition, new OffsetAndMetadata(position(partition)));
@@ -366,11 +371,28 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             consumer.subscribe(newTopics, listener);
         }
         topics = Set.copyOf(newTopics);
+        pollUntil(done);
+    }
+
+    /** Runs the rebalance that is in progress, or that Kafka has asked for, to its end (bounded). */
+    private void finishRebalance() {
+        if (consumer.subscription().isEmpty()) {
+            rebalancing = false; // out of the group (an empty manual assignment): nothing to wait for
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        rebalanceWaiters.add(done);
+        pollUntil(done);
+    }
+
+    /** Polls (buffering what comes) until {@code done}, which a completed rebalance completes. */
+    private void pollUntil(CompletableFuture<Void> done) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KafkaConsumers.JOIN_TIMEOUT_MS);
         while (!done.isDone()) {
             if (System.nanoTime() > deadline) {
+                rebalanceWaiters.remove(done);
                 throw KafkaErrors.unavailable(
-                        "changing the assignment", cluster, "the group did not rebalance in time", null);
+                        "waiting for group '" + groupId + "' to rebalance", cluster, "it did not finish in time", null);
             }
             try {
                 buffer(consumer.poll(Duration.ofMillis(100)));
@@ -666,7 +688,15 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         }
     }
 
+    /**
+     * 409 unless this member owns the partition. Half-way through an eager rebalance (everything
+     * revoked, the new share not yet given) the answer is not known yet: the rebalance is run to its
+     * end first, so a partition that stays with this member is not refused meanwhile.
+     */
     private void requireOwned(TopicPartition partition) {
+        if (rebalancing) {
+            finishRebalance();
+        }
         if (!consumer.assignment().contains(partition)) {
             throw notOwned(partition.topic() + "-" + partition.partition());
         }
@@ -681,10 +711,21 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
-            retryOnWakeup(() -> {
-                consumer.commitSync(offsets);
-                return null;
-            });
+            try {
+                retryOnWakeup(() -> {
+                    consumer.commitSync(offsets);
+                    return null;
+                });
+            } catch (RebalanceInProgressException e) {
+                // The group began a rebalance this member has not joined yet: join it, and commit if
+                // the partitions stayed here.
+                finishRebalance();
+                offsets.keySet().forEach(this::requireOwned);
+                retryOnWakeup(() -> {
+                    consumer.commitSync(offsets);
+                    return null;
+                });
+            }
         } catch (CommitFailedException | RebalanceInProgressException e) {
             throw new TakhinException(
                     ErrorCode.PARTITION_NOT_OWNED,
@@ -780,6 +821,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             awaitDelivery(partitions);
             // The generation these partitions belonged to is over; the one being formed is next.
             giveUp(partitions, true, partitions.isEmpty() ? 0 : 1);
+            rebalancing = !partitions.isEmpty();
         }
 
         @Override
@@ -792,6 +834,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 }
             }
             revokedPositions.clear();
+            rebalancing = false;
             Assignment assignment =
                     new Assignment(consumer.groupMetadata().generationId(), takhin(consumer.assignment()));
             published = assignment;
@@ -805,6 +848,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             // Out of the group: others may own these already, so nothing is kept or waited for.
             giveUp(partitions, false, 0);
             revokedPositions.clear();
+            rebalancing = false;
         }
 
         /** Drops the partitions' buffers and positions (kept for a quick return if asked) and publishes. */
