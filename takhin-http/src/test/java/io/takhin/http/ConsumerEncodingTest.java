@@ -38,7 +38,12 @@ class ConsumerEncodingTest {
         /** Off-heap: no array, copied through the encoder's scratch array. */
         DIRECT,
         /** Read-only heap: {@code hasArray()} is false, so it takes the copying path too. */
-        READ_ONLY
+        READ_ONLY,
+        /**
+         * Key and value each in an array of exactly their size, at offset 0 (as the Kafka backend
+         * holds them): encoded without a copy. Each view call then returns a different buffer.
+         */
+        EXACT
     }
 
     /** One stored record; {@code null} key or value means the record has none. */
@@ -83,8 +88,10 @@ class ConsumerEncodingTest {
             View view = new View();
             for (StoredRecord record : records) {
                 view.set(record, layout);
-                buffers.add(view.buffer);
-                bufferPositions.add(view.buffer.position());
+                for (ByteBuffer held : List.of(view.keyBuffer, view.valueBuffer)) {
+                    buffers.add(held);
+                    bufferPositions.add(held.position());
+                }
                 sink.accept(view);
             }
         }
@@ -112,6 +119,8 @@ class ConsumerEncodingTest {
         private static final class View implements RecordView {
             private StoredRecord record = new StoredRecord("", 0, 0, 0, null, null, List.of());
             private ByteBuffer buffer = ByteBuffer.allocate(0);
+            private ByteBuffer keyBuffer = ByteBuffer.allocate(0);
+            private ByteBuffer valueBuffer = ByteBuffer.allocate(0);
             private int keyPosition;
             private int valuePosition;
 
@@ -141,7 +150,16 @@ class ConsumerEncodingTest {
                     case DIRECT ->
                         ByteBuffer.allocateDirect(content.length).put(content).flip();
                     case READ_ONLY -> ByteBuffer.wrap(content).asReadOnlyBuffer();
+                    case EXACT -> ByteBuffer.wrap(content); // unused for key and value, below
                 };
+                keyBuffer = buffer;
+                valueBuffer = buffer;
+                if (layout == Layout.EXACT) {
+                    keyBuffer = ByteBuffer.wrap(key.clone());
+                    valueBuffer = ByteBuffer.wrap(value.clone());
+                    keyPosition = 0;
+                    valuePosition = 0;
+                }
                 // A position that is neither the key's nor the value's: the encoder must use the
                 // absolute positions it is given, and leave this one alone.
                 buffer.position(PADDING / 2);
@@ -174,7 +192,7 @@ class ConsumerEncodingTest {
 
             @Override
             public ByteBuffer keyBuffer() {
-                return buffer;
+                return keyBuffer;
             }
 
             @Override
@@ -189,7 +207,7 @@ class ConsumerEncodingTest {
 
             @Override
             public ByteBuffer valueBuffer() {
-                return buffer;
+                return valueBuffer;
             }
 
             @Override
@@ -436,6 +454,84 @@ class ConsumerEncodingTest {
                     .as("value %d", i)
                     .isEqualTo(base64(stored.get(i).value()));
         }
+    }
+
+    /**
+     * Thousands of random records against a plain reference encoding (Jackson's tree): every number
+     * width and sign, timestamps repeated and not (the encoder copies a repeated one), topics and
+     * partitions changing (it caches their prefix), every key and value length mod 3, nulls, headers.
+     */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void encode_randomRecords_equalAReferenceEncoding(Layout layout) throws IOException {
+        Random random = new Random(1234 + layout.ordinal());
+        String[] topics = {"orders", "t", "we\"ird/\\näme\u0001"};
+        long[] interesting = {
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            999_999,
+            1_000_000,
+            Integer.MAX_VALUE,
+            Long.MAX_VALUE - 1,
+            Long.MAX_VALUE,
+            1_763_910_000_000L
+        };
+        long[] timestamps = {-1, 0, 9, 10, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, 1_763_910_000_000L};
+        List<StoredRecord> stored = new ArrayList<>();
+        long timestamp = 1_763_910_000_000L;
+        for (int i = 0; i < 3000; i++) {
+            String topic = topics[random.nextInt(5) == 0 ? random.nextInt(topics.length) : 0];
+            int partition = random.nextInt(4) == 0 ? random.nextInt(Integer.MAX_VALUE) : random.nextInt(3);
+            long offset =
+                    random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : random.nextLong(1L << 40);
+            if (random.nextInt(3) == 0) {
+                timestamp = random.nextBoolean() ? timestamps[random.nextInt(timestamps.length)] : random.nextLong();
+            }
+            byte[] key = random.nextInt(4) == 0 ? null : randomBytes(random, random.nextInt(20));
+            byte[] value = random.nextInt(10) == 0 ? null : randomBytes(random, random.nextInt(300));
+            List<Map.Entry<String, byte[]>> headers = random.nextInt(8) == 0
+                    ? List.of(Map.entry("h" + random.nextInt(3), randomBytes(random, 5)), Map.entry("n\"", utf8("v\n")))
+                    : List.of();
+            stored.add(new StoredRecord(topic, partition, offset, timestamp, key, value, headers));
+        }
+
+        JsonNode encoded = encodeToTree(new InMemoryFetch(layout, stored));
+
+        assertThat(encoded).isEqualTo(reference(stored));
+    }
+
+    private static byte[] randomBytes(Random random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    /** The contract's body built field by field with Jackson, the way a reader would expect it. */
+    private static JsonNode reference(List<StoredRecord> stored) throws IOException {
+        var body = MAPPER.createObjectNode();
+        var records = body.putArray("records");
+        for (StoredRecord record : stored) {
+            var node = records.addObject();
+            node.put("topic", record.topic());
+            node.put("partition", record.partition());
+            node.put("offset", record.offset());
+            node.put("timestamp", record.timestampMs());
+            node.put("key", record.key() == null ? null : base64(record.key()));
+            node.put("value", record.value() == null ? null : base64(record.value()));
+            var headers = node.putObject("headers");
+            record.headers()
+                    .forEach(h -> headers.put(
+                            h.getKey(),
+                            StandardCharsets.UTF_8
+                                    .decode(ByteBuffer.wrap(h.getValue()))
+                                    .toString()));
+        }
+        body.put("timestamp", NOW_MS);
+        return MAPPER.readTree(MAPPER.writeValueAsBytes(body)); // numbers typed as a parser types them
     }
 
     @Test
