@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # Kafka-backend drain: 1,000,000 records of 100 bytes in a 1-partition and a 4-partition topic of one
 # real Kafka broker (a KRaft node started by takhin-kafka-fixture), drained
-#   1. by a native KafkaConsumer (NativeKafkaDrain --mode drain; one JVM per topic, a warm-up drain
+#   1. by a native KafkaConsumer (NativeKafkaDrain --mode drain; one JVM per topic, warm-up drains
 #      and then the measured ones, each by a new consumer in a new group),
 #   2. through Takhin-over-Kafka (--backend=kafka) by one HTTP consumer (DrainLoad --mode drain, the
-#      tool of bench/http-drain.sh),
+#      tool of bench/http-drain.sh, run the same way: one JVM per topic, warm-ups, measured drains),
 # and, for comparison, the same HTTP drain of an embedded-store Takhin (topics filled through HTTP as
 # bench/http-drain.sh does, the broker stopped by then). Prints records/s, Takhin-over-Kafka / native
 # and embedded / Takhin-over-Kafka.
 # Usage: bench/kafka-drain.sh [max_bytes_total, default 2097152]
 # Environment: KAFKA_DRAIN_RECORDS (default 1000000), KAFKA_DRAIN_ROUNDS (measured drains of each
-# topic and kind, default 3; the ratios use the medians), KAFKA_DRAIN_JFR (a file: record the
+# topic and kind, default 3; the ratios use the medians), KAFKA_DRAIN_WARMUPS (unreported drains
+# before them in the same JVM, default 3), KAFKA_DRAIN_JFR (a file: record the
 # Takhin-over-Kafka server with JFR, settings=profile, while it is up), KAFKA_DRAIN_KEEP_CONSUMERS=1
 # (do not close the consumers DrainLoad leaves open; see close_drain_consumers).
 # The Kafka topics are filled by a native producer (acks=all, idempotent, linger.ms 5, batch.size
-# 256 KiB). Each drain is a new consumer group reading from the earliest offset; each kind gets one
-# warm-up drain first, not in the summary (for the HTTP drains it warms the server's JIT; each
-# DrainLoad is a new JVM, as in bench/http-drain.sh). Bounded: every fill and drain gives up after
-# 120 s, every tool's JVM is killed by `timeout` after 200 s (a multi-pass native drain after 600 s);
+# 256 KiB). Each drain is a new consumer group reading from the earliest offset; each kind gets the
+# same warm-up drains first, not in the summary (for the HTTP drains they warm the server's JIT and
+# the load tool's). Bounded: every fill and drain gives up after 120 s, every tool's JVM is killed by
+# `timeout` after 600 s;
 # the broker, the servers and the scratch directory are removed on exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,7 +63,7 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 java_opts=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp takhin-bench/target/benchmarks.jar)
-tool() { timeout 200 "$java_bin" "${java_opts[@]}" io.takhin.bench.DrainLoad "$@"; }
+tool() { timeout 600 "$java_bin" "${java_opts[@]}" io.takhin.bench.DrainLoad "$@"; }
 native() { timeout 600 "$java_bin" "${java_opts[@]}" io.takhin.bench.NativeKafkaDrain "$@"; }
 # CPU seconds a process has used so far (utime + stime, clock ticks of 1/100 s).
 cpu_seconds() { awk '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"; }
@@ -128,25 +129,18 @@ build # bin/takhin would rebuild anyway if sources changed meanwhile, but within
 # KAFKA_DRAIN_JFR=FILE: a JFR recording (settings=profile) of this server, written when it stops.
 jfr_option="${KAFKA_DRAIN_JFR:+-XX:StartFlightRecording=filename=$KAFKA_DRAIN_JFR,settings=profile}"
 TAKHIN_JAVA_OPTS="${TAKHIN_JAVA_OPTS:-} $jfr_option" \
-  start_server "$dir/takhin-kafka" --backend=kafka "--kafka.bootstrap.servers=$bootstrap"
+  start_server "$dir/takhin-kafka" --backend=kafka "--kafka.bootstrap.servers=$bootstrap" ${KAFKA_DRAIN_SERVER_ARGS:-}
 echo "server $server_url pid $server_pid (--backend=kafka)"
-# The same number of warm-up drains per topic as the native consumer had: the server's JIT
-# compiles the Kafka consumer path and the HTTP path before anything is measured.
-for warmup in $(seq 1 "$warmups"); do
-  for partitions in 1 4; do
-    tool --mode drain --url "$server_url" --topic "kdrain$partitions" --max-bytes "$max_bytes" > /dev/null
-    close_drain_consumers
-  done
-done
+# Per topic one DrainLoad JVM, as the native consumer had: the same number of warm-up drains (they
+# compile the server's Kafka and HTTP paths and the client's own code), then the measured ones, each
+# by a new consumer in a new group. DrainLoad closes each consumer; close_drain_consumers checks.
 print_context
-for round in $(seq 1 "$rounds"); do
-  for partitions in 1 4; do
-    broker_before="$(cpu_seconds "$broker_pid")"
-    tool --mode drain --url "$server_url" --topic "kdrain$partitions" --max-bytes "$max_bytes" \
-      --server-pid "$server_pid" --results "$dir/takhin.results"
-    echo "   broker CPU during that drain tool's run: $(awk -v a="$broker_before" -v b="$(cpu_seconds "$broker_pid")" 'BEGIN { printf "%.2f", b - a }') s"
-    close_drain_consumers
-  done
+for partitions in 1 4; do
+  broker_before="$(cpu_seconds "$broker_pid")"
+  tool --mode drain --url "$server_url" --topic "kdrain$partitions" --max-bytes "$max_bytes" \
+    --warmups "$warmups" --passes "$rounds" --server-pid "$server_pid" --results "$dir/takhin.results"
+  echo "   broker CPU during that drain tool's run (warm-ups included): $(awk -v a="$broker_before" -v b="$(cpu_seconds "$broker_pid")" 'BEGIN { printf "%.2f", b - a }') s"
+  close_drain_consumers
 done
 print_context
 # The live heap (jcmd runs a full GC first) and the Kafka records still on it, as evidence of retention.
@@ -166,15 +160,11 @@ for partitions in 1 4; do
     -d "{\"name\":\"drain$partitions\",\"partitions\":$partitions}" > /dev/null
   tool --mode fill --url "$server_url" --topic "drain$partitions" --partitions "$partitions" --records "$records" --clients 4
 done
-tool --mode drain --url "$server_url" --topic drain1 --max-bytes "$max_bytes" > /dev/null
-close_drain_consumers
 print_context
-for round in $(seq 1 "$rounds"); do
-  for partitions in 1 4; do
-    tool --mode drain --url "$server_url" --topic "drain$partitions" --max-bytes "$max_bytes" \
-      --server-pid "$server_pid" --results "$dir/embedded.results"
-    close_drain_consumers
-  done
+for partitions in 1 4; do
+  tool --mode drain --url "$server_url" --topic "drain$partitions" --max-bytes "$max_bytes" \
+    --warmups "$warmups" --passes "$rounds" --server-pid "$server_pid" --results "$dir/embedded.results"
+  close_drain_consumers
 done
 print_context
 stop_server

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *   <li>{@code drain}: one consumer (a new group, {@code auto_offset_reset} earliest) consumes with
  *       {@code --max-records} and {@code --max-bytes} until it has every record of the topic;
  *       checks that offsets arrive gap-free and in order per partition; prints records/s and
- *       appends {@code topic records/s} to {@code --results}.
+ *       appends {@code topic records/s} to {@code --results}; {@code --warmups} and {@code
+ *       --passes} repeat it in the same JVM (see {@link #drain}).
  *   <li>{@code raw}: with the server stopped, opens {@code --data-dir}'s store with
  *       {@link LogManager} and reads every record of each topic from offset 0 with
  *       {@link PartitionLog#read} (1 MiB reads) and {@link RecordBatches#forEach}, touching each
@@ -123,7 +124,21 @@ public final class DrainLoad {
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@code --warmups} drains (default 0, printed and marked {@code (warm-up)}, not in {@code
+     * --results}), then {@code --passes} measured ones (default 1), all in this JVM, each by a new
+     * consumer in a new group on a new connection: with warm-ups the client's own code is compiled
+     * before it is measured, as {@link NativeKafkaDrain}'s is.
+     */
     private static void drain(Args options) throws Exception {
+        int warmups = options.integer("warmups", 0);
+        int passes = options.integer("passes", 1);
+        for (int pass = 0; pass < warmups + passes; pass++) {
+            drainOnce(options, pass < warmups);
+        }
+    }
+
+    private static void drainOnce(Args options, boolean warmup) throws Exception {
         URI base = BenchClient.loopback(options.string("url", "http://127.0.0.1:8080"));
         String topic = options.string("topic", "drain");
         int maxRecords = options.integer("max-records", 10_000);
@@ -203,9 +218,10 @@ public final class DrainLoad {
             double elapsed = elapsedNanos / 1e9;
             double rate = received / elapsed;
             System.out.printf(
-                    "drain topic=%s partitions=%d records=%d client=%s parse=%s max_records=%d max_bytes_total=%d"
+                    "drain%s topic=%s partitions=%d records=%d client=%s parse=%s max_records=%d max_bytes_total=%d"
                             + " seconds=%.2f records/s=%.0f value-MB/s=%.1f responses=%d records/response=%.0f"
                             + " response-MB/s=%.1f client-cpu=%.0f%% server-cpu=%s%n",
+                    warmup ? " (warm-up)" : "",
                     topic,
                     expected.length,
                     received,
@@ -221,7 +237,7 @@ public final class DrainLoad {
                     responseBytes / elapsed / 1e6,
                     clientCpu * 100.0 / elapsedNanos,
                     serverCpu < 0 ? "n/a" : String.format("%.0f%%", serverCpu * 100.0 / elapsedNanos));
-            if (!results.isEmpty()) {
+            if (!results.isEmpty() && !warmup) {
                 Files.writeString(
                         Path.of(results),
                         String.format("%s %s %s %.0f%n", topic, clientKind, parser, rate),
