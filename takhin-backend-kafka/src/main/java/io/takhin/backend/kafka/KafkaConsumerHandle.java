@@ -7,6 +7,7 @@ import io.takhin.backend.SeekTarget;
 import io.takhin.backend.SubscribeRequest;
 import io.takhin.common.ErrorCode;
 import io.takhin.common.TakhinException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -71,13 +72,20 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private static final long MAX_POLL_MS = 500;
     /** How long a revocation waits for a response being written (K3). */
     private static final long REVOKE_WAIT_MS = 30_000;
-    /** Bytes of keys and values buffered per consumer before its partitions are paused (K2). */
+    /** Estimated heap of buffered records per consumer before its partitions are paused (K2). */
     static final long BUFFER_LIMIT_BYTES = 16L * 1024 * 1024;
+    /**
+     * Heap a buffered record takes beyond its key and value bytes: the {@code ConsumerRecord} (72
+     * bytes), the key's and value's {@code ByteBuffer} slices, its headers object and list. Counting it keeps a buffer of
+     * small records as small as the limit says: 16 MiB of 100-byte values alone is 50 MB of heap,
+     * which every young collection copies while it is buffered.
+     */
+    static final int RECORD_OVERHEAD_BYTES = 200;
 
     private final String consumerId;
     private final String groupId;
     private final String cluster;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private final Executor completions;
     private final long commandTimeoutMs;
     private final Runnable onClosed;
@@ -103,7 +111,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private final Map<CompletableFuture<?>, Runnable> waitingAtClose = new ConcurrentHashMap<>();
 
     // ---- confined to the consumer's thread ----
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>>> buffers = new HashMap<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     /** Per partition, one past the last record this member has polled: the partition's end is at least that. */
     private final Map<TopicPartition, Long> seenEnd = new HashMap<>();
@@ -127,7 +135,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     /** Starts the consumer's thread, which subscribes and joins the group. */
     KafkaConsumerHandle(
             SubscribeRequest request,
-            KafkaConsumer<byte[], byte[]> consumer,
+            KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
             MemberContext member,
             KafkaTopicAdmin topicAdmin,
             String cluster,
@@ -441,7 +449,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                     answerPendingPoll();
                     pauseOrResume();
                     inPoll = true;
-                    ConsumerRecords<byte[], byte[]> records;
+                    ConsumerRecords<ByteBuffer, ByteBuffer> records;
                     try {
                         if (!commands.isEmpty()) {
                             continue;
@@ -509,9 +517,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     }
 
     /** Adds polled records to the buffers, dropping any below the HTTP position (after a seek). */
-    private void buffer(ConsumerRecords<byte[], byte[]> records) {
+    private void buffer(ConsumerRecords<ByteBuffer, ByteBuffer> records) {
         for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> polled = records.records(partition);
             if (polled.isEmpty()) {
                 continue;
             }
@@ -519,16 +527,16 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             // of them is where the client stands.
             long position =
                     positions.computeIfAbsent(partition, p -> polled.getFirst().offset());
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer =
+            ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer =
                     buffers.computeIfAbsent(partition, p -> new ArrayDeque<>());
             long last = buffer.isEmpty() ? -1 : buffer.peekLast().offset();
             seenEnd.merge(partition, polled.getLast().offset() + 1, Math::max);
-            for (ConsumerRecord<byte[], byte[]> record : polled) {
+            for (ConsumerRecord<ByteBuffer, ByteBuffer> record : polled) {
                 if (record.offset() < position || record.offset() <= last) {
                     continue;
                 }
                 buffer.add(record);
-                bufferedBytes += size(record);
+                bufferedBytes += heapSize(record);
             }
         }
     }
@@ -578,7 +586,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
      */
     private @Nullable KafkaFetch takeFetch(int maxRecords, long maxBytes) {
         List<TopicPartition> order = new ArrayList<>();
-        for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> entry : buffers.entrySet()) {
+        for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>>> entry : buffers.entrySet()) {
             if (!entry.getValue().isEmpty()) {
                 order.add(entry.getKey());
             }
@@ -588,7 +596,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         }
         order.sort(TakhinAssignor.ORDER);
         int start = Math.floorMod(rotation++, order.size());
-        List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> taken = new ArrayList<>();
         Map<TopicPartition, KafkaFetch.Span> spans = new LinkedHashMap<>();
         long bytesLeft = maxBytes;
         for (int i = 0; i < order.size() && taken.size() < maxRecords; i++) {
@@ -596,7 +604,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             long first = -1;
             long next = -1;
             int count = 0;
-            for (ConsumerRecord<byte[], byte[]> record : buffers.get(partition)) {
+            for (ConsumerRecord<ByteBuffer, ByteBuffer> record : buffers.get(partition)) {
                 long size = size(record);
                 if (taken.size() >= maxRecords || (size > bytesLeft && !taken.isEmpty())) {
                     break;
@@ -627,13 +635,13 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             return; // not written: the records stay buffered and are sent again
         }
         fetch.spans().forEach((partition, span) -> {
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(partition);
+            ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer = buffers.get(partition);
             Long position = positions.get(partition);
             if (buffer == null || position == null || position != span.fromOffset()) {
                 return; // revoked or sought meanwhile: the delivery no longer moves anything
             }
             for (int i = 0; i < span.count() && !buffer.isEmpty(); i++) {
-                bufferedBytes -= size(buffer.poll());
+                bufferedBytes -= heapSize(buffer.poll());
             }
             positions.put(partition, span.nextOffset());
         });
@@ -680,10 +688,10 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     }
 
     private void dropBuffer(TopicPartition partition) {
-        ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.remove(partition);
+        ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer = buffers.remove(partition);
         if (buffer != null) {
-            for (ConsumerRecord<byte[], byte[]> record : buffer) {
-                bufferedBytes -= size(record);
+            for (ConsumerRecord<ByteBuffer, ByteBuffer> record : buffer) {
+                bufferedBytes -= heapSize(record);
             }
         }
     }
@@ -735,8 +743,13 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         }
     }
 
-    private static long size(ConsumerRecord<byte[], byte[]> record) {
+    /** Key and value bytes: what {@code max_bytes_total} counts. */
+    private static long size(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
         return Math.max(record.serializedKeySize(), 0) + (long) Math.max(record.serializedValueSize(), 0);
+    }
+
+    private static long heapSize(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
+        return size(record) + RECORD_OVERHEAD_BYTES;
     }
 
     // ---- commands ---------------------------------------------------------------------------------

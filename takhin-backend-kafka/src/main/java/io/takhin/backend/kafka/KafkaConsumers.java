@@ -4,6 +4,7 @@ import io.takhin.backend.Assignment;
 import io.takhin.backend.ConsumerHandle;
 import io.takhin.backend.Consumers;
 import io.takhin.backend.SubscribeRequest;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
         }
         String reset = request.autoOffsetReset() == SubscribeRequest.OffsetReset.EARLIEST ? "earliest" : "latest";
         MemberContext member = new MemberContext(directory);
-        KafkaConsumer<byte[], byte[]> consumer =
+        KafkaConsumer<ByteBuffer, ByteBuffer> consumer =
                 new KafkaConsumer<>(config.consumer(request.groupId(), request.consumerId(), reset, member));
         String consumerId = request.consumerId();
         KafkaConsumerHandle handle = new KafkaConsumerHandle(

@@ -20,13 +20,14 @@ final class KafkaFetch implements Fetch {
     /** Where the fetch starts and ends on one partition. */
     record Span(long fromOffset, long nextOffset, int count) {}
 
-    private final List<ConsumerRecord<byte[], byte[]>> records;
+    private final List<ConsumerRecord<ByteBuffer, ByteBuffer>> records;
     private final Map<TopicPartition, Span> spans;
     private final Runnable wakeOwner;
     private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
     private final View view = new View();
 
-    KafkaFetch(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Span> spans, Runnable wakeOwner) {
+    KafkaFetch(
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records, Map<TopicPartition, Span> spans, Runnable wakeOwner) {
         this.records = records; // handed over by the consumer's thread, never changed afterwards
         this.spans = Map.copyOf(spans);
         this.wakeOwner = wakeOwner;
@@ -39,7 +40,7 @@ final class KafkaFetch implements Fetch {
 
     @Override
     public void forEach(RecordSink sink) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records) {
             view.record = record;
             view.headers = null;
             sink.accept(view);
@@ -82,7 +83,7 @@ final class KafkaFetch implements Fetch {
         private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
         @Nullable
-        ConsumerRecord<byte[], byte[]> record;
+        ConsumerRecord<ByteBuffer, ByteBuffer> record;
 
         Header @Nullable [] headers;
 
@@ -106,38 +107,43 @@ final class KafkaFetch implements Fetch {
             return current().timestamp();
         }
 
+        // Keys and values are Kafka's own slices of the fetched bytes (ByteBufferDeserializer: no
+        // copy); nothing here moves their positions.
+
         @Override
         public int keyLength() {
-            byte[] key = current().key();
-            return key == null ? -1 : key.length;
+            ByteBuffer key = current().key();
+            return key == null ? -1 : key.remaining();
         }
 
         @Override
         public ByteBuffer keyBuffer() {
-            byte[] key = current().key();
-            return key == null ? EMPTY : ByteBuffer.wrap(key);
+            ByteBuffer key = current().key();
+            return key == null ? EMPTY : key;
         }
 
         @Override
         public int keyPosition() {
-            return 0;
+            ByteBuffer key = current().key();
+            return key == null ? 0 : key.position();
         }
 
         @Override
         public int valueLength() {
-            byte[] value = current().value();
-            return value == null ? -1 : value.length;
+            ByteBuffer value = current().value();
+            return value == null ? -1 : value.remaining();
         }
 
         @Override
         public ByteBuffer valueBuffer() {
-            byte[] value = current().value();
-            return value == null ? EMPTY : ByteBuffer.wrap(value);
+            ByteBuffer value = current().value();
+            return value == null ? EMPTY : value;
         }
 
         @Override
         public int valuePosition() {
-            return 0;
+            ByteBuffer value = current().value();
+            return value == null ? 0 : value.position();
         }
 
         @Override
@@ -156,8 +162,8 @@ final class KafkaFetch implements Fetch {
             return value == null ? EMPTY : ByteBuffer.wrap(value);
         }
 
-        private ConsumerRecord<byte[], byte[]> current() {
-            ConsumerRecord<byte[], byte[]> current = record;
+        private ConsumerRecord<ByteBuffer, ByteBuffer> current() {
+            ConsumerRecord<ByteBuffer, ByteBuffer> current = record;
             if (current == null) {
                 throw new IllegalStateException("a record view is only valid during RecordSink.accept");
             }

@@ -15,8 +15,10 @@
  *     in arrival order and a blocked poll is woken with {@code wakeup()}. No lock is held across a
  *     poll, and the thread never stops polling while the member lives, so group membership stays
  *     healthy however long the HTTP client is away.
- * K2. A consumer buffers at most {@code BUFFER_LIMIT_BYTES} of keys and values (plus one poll's
- *     worth); above it its partitions are paused, not its loop.
+ * K2. A consumer buffers at most {@code BUFFER_LIMIT_BYTES} of records (plus one poll's worth),
+ *     counted as their heap: keys, values and a fixed estimate per record; above it its partitions
+ *     are paused, not its loop. Keys and values are Kafka's slices of the fetched bytes, not copies,
+ *     so beyond the buffered records at most the fetch responses they lie in stay reachable.
  * K3. A partition is given up (revoked) only after a response being written with its records has
  *     been written or abandoned (bounded wait), so its next owner never reads records this member is
  *     still delivering. Records stay buffered until written; an abandoned response is sent again.
