@@ -12,7 +12,8 @@
 # Environment: KAFKA_DRAIN_RECORDS (default 1000000), KAFKA_DRAIN_ROUNDS (measured drains of each
 # topic and kind, default 3; the ratios use the medians), KAFKA_DRAIN_WARMUPS (unreported drains
 # before them in the same JVM, default 3), KAFKA_DRAIN_JFR (a file: record the
-# Takhin-over-Kafka server with JFR, settings=profile, while it is up), KAFKA_DRAIN_KEEP_CONSUMERS=1
+# Takhin-over-Kafka server with JFR, settings=profile, while it is up), KAFKA_DRAIN_SERVER_ARGS (extra
+# arguments for that server, e.g. --kafka.max.poll.records=2000), KAFKA_DRAIN_KEEP_CONSUMERS=1
 # (do not close the consumers DrainLoad leaves open; see close_drain_consumers).
 # The Kafka topics are filled by a native producer (acks=all, idempotent, linger.ms 5, batch.size
 # 256 KiB). Each drain is a new consumer group reading from the earliest offset; each kind gets the
