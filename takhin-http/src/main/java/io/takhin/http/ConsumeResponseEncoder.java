@@ -1,8 +1,10 @@
 package io.takhin.http;
 
 import io.takhin.backend.Fetch;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -144,18 +146,16 @@ final class ConsumeResponseEncoder {
                     record.headerKey(i),
                     StandardCharsets.UTF_8.decode(record.headerValue(i)).toString());
         }
-        StringBuilder json = new StringBuilder();
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
         for (Map.Entry<String, String> header : unique.entrySet()) {
-            if (!json.isEmpty()) {
-                json.append(',');
+            if (json.size() > 0) {
+                json.write(',');
             }
-            json.append(new String(
-                            jsonString(header.getKey().getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
-                    .append(':')
-                    .append(new String(
-                            jsonString(header.getValue().getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+            json.writeBytes(jsonString(header.getKey().getBytes(StandardCharsets.UTF_8)));
+            json.write(':');
+            json.writeBytes(jsonString(header.getValue().getBytes(StandardCharsets.UTF_8)));
         }
-        return json.toString().getBytes(StandardCharsets.UTF_8);
+        return json.toByteArray();
     }
 
     /** A JSON string of UTF-8 bytes: quotes, backslashes and control characters escaped. */
@@ -179,7 +179,7 @@ final class ConsumeResponseEncoder {
             }
         }
         escaped[at++] = '"';
-        return java.util.Arrays.copyOf(escaped, at);
+        return Arrays.copyOf(escaped, at);
     }
 
     /** Base64 (standard alphabet, padded) of {@code length} bytes at {@code offset}, or null for -1. */
