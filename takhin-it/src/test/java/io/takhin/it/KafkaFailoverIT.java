@@ -669,8 +669,12 @@ class KafkaFailoverIT {
      * answered before the kill that no later read shows would be a lost commit.
      */
     record FailoverWindow(long fromNanos, long untilNanos, List<String> staleReads) {
+        /**
+         * Answered after the kill and begun before the first read that showed every earlier commit:
+         * a read sent just before the kill but answered by the new coordinator is one of them too.
+         */
         boolean contains(Sample sample) {
-            return sample.sentNanos() > fromNanos && sample.sentNanos() < untilNanos;
+            return sample.receivedNanos() > fromNanos && sample.sentNanos() < untilNanos;
         }
     }
 
@@ -716,7 +720,7 @@ class KafkaFailoverIT {
         List<String> stale = new ArrayList<>();
         for (Sample sample : journal.samples) {
             Map<Integer, String> behind = behind(sample, ackedBeforeKill);
-            if (sample.sentNanos() > journal.killNanos && sample.sentNanos() < until && !behind.isEmpty()) {
+            if (sample.receivedNanos() > journal.killNanos && sample.sentNanos() < until && !behind.isEmpty()) {
                 stale.add(sample.source() + " read begun at " + journal.clock(sample.sentNanos()) + ", answered at "
                         + journal.clock(sample.receivedNanos()) + ": " + behind);
             }
