@@ -718,14 +718,15 @@ class KafkaFailoverIT {
                             : journal.samples.getLast().committed()));
         }
         List<String> stale = new ArrayList<>();
+        FailoverWindow window = new FailoverWindow(journal.killNanos, until, stale);
         for (Sample sample : journal.samples) {
             Map<Integer, String> behind = behind(sample, ackedBeforeKill);
-            if (sample.receivedNanos() > journal.killNanos && sample.sentNanos() < until && !behind.isEmpty()) {
+            if (window.contains(sample) && !behind.isEmpty()) {
                 stale.add(sample.source() + " read begun at " + journal.clock(sample.sentNanos()) + ", answered at "
                         + journal.clock(sample.receivedNanos()) + ": " + behind);
             }
         }
-        return new FailoverWindow(journal.killNanos, until, stale);
+        return window;
     }
 
     /** The partitions whose committed offset in {@code sample} is below {@code acked}: "seen < acked". */
