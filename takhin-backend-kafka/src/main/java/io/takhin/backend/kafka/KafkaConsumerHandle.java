@@ -123,7 +123,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private long bufferedBytes;
     private boolean paused;
     private int rotation;
-    private @Nullable PendingPoll pending;
+    /** Volatile only so a settling delivery can see whether a poll waits for it (see {@link #settled}). */
+    private volatile @Nullable PendingPoll pending;
+
     private @Nullable KafkaFetch delivering;
     /** Completed at the end of the next rebalance this member takes part in. */
     private final List<CompletableFuture<Void>> rebalanceWaiters = new ArrayList<>();
@@ -596,14 +598,19 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         }
         order.sort(TakhinAssignor.ORDER);
         int start = Math.floorMod(rotation++, order.size());
-        List<ConsumerRecord<ByteBuffer, ByteBuffer>> taken = new ArrayList<>();
+        int available = 0;
+        for (TopicPartition partition : order) {
+            available += buffers.get(partition).size();
+        }
+        // Sized up front: growing a list of 10,000 records copied it a dozen times per response.
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> taken = new ArrayList<>(Math.min(maxRecords, available));
         Map<TopicPartition, KafkaFetch.Span> spans = new LinkedHashMap<>();
         long bytesLeft = maxBytes;
         for (int i = 0; i < order.size() && taken.size() < maxRecords; i++) {
             TopicPartition partition = order.get((start + i) % order.size());
-            long first = -1;
             long next = -1;
             int count = 0;
+            long heapBytes = 0;
             for (ConsumerRecord<ByteBuffer, ByteBuffer> record : buffers.get(partition)) {
                 long size = size(record);
                 if (taken.size() >= maxRecords || (size > bytesLeft && !taken.isEmpty())) {
@@ -611,17 +618,15 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 }
                 taken.add(record);
                 bytesLeft -= size;
-                if (first < 0) {
-                    first = record.offset();
-                }
+                heapBytes += size + RECORD_OVERHEAD_BYTES;
                 next = record.offset() + 1;
                 count++;
             }
             if (count > 0) {
-                spans.put(partition, new KafkaFetch.Span(position(partition), next, count));
+                spans.put(partition, new KafkaFetch.Span(position(partition), next, count, heapBytes));
             }
         }
-        return new KafkaFetch(taken, spans, this::wake);
+        return new KafkaFetch(taken, spans, this::settled);
     }
 
     /** Applies the outcome of the response being written, once it is known. */
@@ -640,8 +645,14 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             if (buffer == null || position == null || position != span.fromOffset()) {
                 return; // revoked or sought meanwhile: the delivery no longer moves anything
             }
-            for (int i = 0; i < span.count() && !buffer.isEmpty(); i++) {
-                bufferedBytes -= heapSize(buffer.poll());
+            if (buffer.size() >= span.count()) {
+                // The span's own count of their heap: the records are not touched again.
+                for (int i = 0; i < span.count(); i++) {
+                    buffer.poll();
+                }
+                bufferedBytes -= span.heapBytes();
+            } else {
+                dropBuffer(partition); // refilled after a seek to the same offset: shorter than sent
             }
             positions.put(partition, span.nextOffset());
         });
@@ -757,6 +768,18 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private void enqueue(Runnable command) {
         commands.add(command);
         wake();
+    }
+
+    /**
+     * Called when a delivery is settled (written or abandoned), on the writing thread. Only a parked
+     * poll waits for that (its records come after the delivered ones); the loop's next turn settles
+     * it anyway, and the next consume's command brings that turn at once. The loop reads {@link
+     * #pending} after it sets it and then checks the delivery, so one of the two sides sees the other.
+     */
+    private void settled() {
+        if (pending != null) {
+            wake();
+        }
     }
 
     /** Interrupts a blocked poll so the loop runs commands or settles a delivery now. */

@@ -17,8 +17,11 @@ import org.jspecify.annotations.Nullable;
  * revocation waits for (K3). The record list is read by the request's thread only.
  */
 final class KafkaFetch implements Fetch {
-    /** Where the fetch starts and ends on one partition. */
-    record Span(long fromOffset, long nextOffset, int count) {}
+    /**
+     * Where the fetch starts and ends on one partition: {@code count} records, which the buffer
+     * counts as {@code heapBytes} (K2).
+     */
+    record Span(long fromOffset, long nextOffset, int count, long heapBytes) {}
 
     private final List<ConsumerRecord<ByteBuffer, ByteBuffer>> records;
     private final Map<TopicPartition, Span> spans;
