@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Kafka-backend drain: 1,000,000 records of 100 bytes in a 1-partition and a 4-partition topic of one
 # real Kafka broker (a KRaft node started by takhin-kafka-fixture), drained
-#   1. by a native KafkaConsumer (NativeKafkaDrain --mode drain; one JVM per topic, warm-up drains
-#      and then the measured ones, each by a new consumer in a new group),
+#   1. by a native KafkaConsumer (NativeKafkaDrain --mode drain),
 #   2. through Takhin-over-Kafka (--backend=kafka) by one HTTP consumer (DrainLoad --mode drain, the
-#      tool of bench/http-drain.sh, run the same way: one JVM per topic, warm-ups, measured drains),
-# and, for comparison, the same HTTP drain of an embedded-store Takhin (topics filled through HTTP as
+#      tool of bench/http-drain.sh), both ways DrainLoad can ask: sequential (the next request once
+#      a response is read) and ahead (the next request as soon as a response has arrived, as a
+#      KafkaConsumer fetches ahead),
+# per topic one JVM of each, their passes alternated so both measure the same minutes; and, for
+# comparison, the same HTTP drains of an embedded-store Takhin (topics filled through HTTP as
 # bench/http-drain.sh does, the broker stopped by then). Prints records/s, Takhin-over-Kafka / native
 # and embedded / Takhin-over-Kafka.
 # Usage: bench/kafka-drain.sh [max_bytes_total, default 2097152]
 # Environment: KAFKA_DRAIN_RECORDS (default 1000000), KAFKA_DRAIN_ROUNDS (measured drains of each
-# topic and kind, default 3; the ratios use the medians), KAFKA_DRAIN_WARMUPS (unreported drains
+# topic and kind, default 5; the ratios use the medians), KAFKA_DRAIN_WARMUPS (unreported drains
 # before them in the same JVM, default 3), KAFKA_DRAIN_JFR (a file: record the
 # Takhin-over-Kafka server with JFR, settings=profile, while it is up), KAFKA_DRAIN_SERVER_ARGS (extra
 # arguments for that server, e.g. --kafka.max.poll.records=2000), KAFKA_DRAIN_KEEP_CONSUMERS=1
@@ -28,7 +30,7 @@ source "$root/bench/lib.sh"
 cd "$root"
 max_bytes="${1:-2097152}"
 records="${KAFKA_DRAIN_RECORDS:-1000000}"
-rounds="${KAFKA_DRAIN_ROUNDS:-3}"
+rounds="${KAFKA_DRAIN_ROUNDS:-5}"
 script_start="$(date +%s)"
 
 build() {
@@ -118,29 +120,55 @@ for partitions in 1 4; do
 done
 
 warmups="${KAFKA_DRAIN_WARMUPS:-3}"
-echo "== native KafkaConsumer drain: per topic one JVM, $warmups warm-up drains (not in the summary), then $rounds measured"
-print_context
-for partitions in 1 4; do
-  native --mode drain --bootstrap "$bootstrap" --topic "kdrain$partitions" --warmups "$warmups" --passes "$rounds" \
-    --broker-pid "$broker_pid" --results "$dir/kafka.results"
-done
-
-echo "== Takhin-over-Kafka: HTTP drain of the same topics (after $warmups unreported warm-up drains of each)"
+echo "== Takhin-over-Kafka server (--backend=kafka) on the same broker"
 build # bin/takhin would rebuild anyway if sources changed meanwhile, but within start_server's 30 s
 # KAFKA_DRAIN_JFR=FILE: a JFR recording (settings=profile) of this server, written when it stops.
 jfr_option="${KAFKA_DRAIN_JFR:+-XX:StartFlightRecording=filename=$KAFKA_DRAIN_JFR,settings=profile}"
 TAKHIN_JAVA_OPTS="${TAKHIN_JAVA_OPTS:-} $jfr_option" \
   start_server "$dir/takhin-kafka" --backend=kafka "--kafka.bootstrap.servers=$bootstrap" ${KAFKA_DRAIN_SERVER_ARGS:-}
 echo "server $server_url pid $server_pid (--backend=kafka)"
-# Per topic one DrainLoad JVM, as the native consumer had: the same number of warm-up drains (they
-# compile the server's Kafka and HTTP paths and the client's own code), then the measured ones, each
-# by a new consumer in a new group. DrainLoad closes each consumer; close_drain_consumers checks.
+
+# step FD PID OUT PATTERN COUNT: lets a paced tool (--pace stdin) run one pass, waits until OUT has
+# COUNT more lines matching PATTERN (bounded: the tool's own limits, and 300 s here), prints them.
+step() {
+  local fd="$1" pid="$2" out="$3" pattern="$4" count="$5" before waited=0
+  before="$(grep -c "$pattern" "$out" || true)"
+  echo go >&"$fd"
+  until [ "$(grep -c "$pattern" "$out" || true)" -ge $((before + count)) ]; do
+    if ! kill -0 "$pid" 2>/dev/null || [ "$waited" -ge 3000 ]; then
+      cat "$out" >&2; echo "a paced drain tool stopped before its pass ended" >&2; exit 1
+    fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+  grep "$pattern" "$out" | tail -n "$count"
+}
+
+# Per topic one native JVM and one DrainLoad JVM, their passes alternated (--pace stdin): a native
+# drain, then an HTTP drain each way (--fetch both), and again, so both kinds measure the same
+# minutes of this shared machine. Each JVM gets $warmups unreported warm-up passes first (for the
+# HTTP drains they compile the server's Kafka and HTTP paths and the client's own code), then
+# $rounds measured ones, each by a new consumer in a new group. DrainLoad closes each consumer;
+# close_drain_consumers checks.
+echo "== native KafkaConsumer and Takhin-over-Kafka drains, alternated: per topic $warmups warm-up passes (not in the summary), then $rounds measured"
 print_context
 for partitions in 1 4; do
-  broker_before="$(cpu_seconds "$broker_pid")"
-  tool --mode drain --url "$server_url" --topic "kdrain$partitions" --max-bytes "$max_bytes" \
-    --warmups "$warmups" --passes "$rounds" --server-pid "$server_pid" --results "$dir/takhin.results"
-  echo "   broker CPU during that drain tool's run (warm-ups included): $(awk -v a="$broker_before" -v b="$(cpu_seconds "$broker_pid")" 'BEGIN { printf "%.2f", b - a }') s"
+  rm -f "$dir/native.in" "$dir/http.in"
+  mkfifo "$dir/native.in" "$dir/http.in"
+  native --mode drain --bootstrap "$bootstrap" --topic "kdrain$partitions" --warmups "$warmups" --passes "$rounds" \
+    --broker-pid "$broker_pid" --results "$dir/kafka.results" --pace stdin < "$dir/native.in" > "$dir/native.out" 2>&1 &
+  native_tool=$!
+  exec {native_in}>"$dir/native.in"
+  tool --mode drain --url "$server_url" --topic "kdrain$partitions" --max-bytes "$max_bytes" --fetch both \
+    --warmups "$warmups" --passes "$rounds" --server-pid "$server_pid" --results "$dir/takhin.results" \
+    --pace stdin < "$dir/http.in" > "$dir/http.out" 2>&1 &
+  http_tool=$!
+  exec {http_in}>"$dir/http.in"
+  for _ in $(seq 1 $((warmups + rounds))); do
+    step "$native_in" "$native_tool" "$dir/native.out" '^native-drain' 1
+    step "$http_in" "$http_tool" "$dir/http.out" '^drain' 2
+  done
+  exec {native_in}>&- {http_in}>&-
+  wait "$native_tool" "$http_tool"
   close_drain_consumers
 done
 print_context
@@ -163,7 +191,7 @@ for partitions in 1 4; do
 done
 print_context
 for partitions in 1 4; do
-  tool --mode drain --url "$server_url" --topic "drain$partitions" --max-bytes "$max_bytes" \
+  tool --mode drain --url "$server_url" --topic "drain$partitions" --max-bytes "$max_bytes" --fetch both \
     --warmups "$warmups" --passes "$rounds" --server-pid "$server_pid" --results "$dir/embedded.results"
   close_drain_consumers
 done
@@ -173,13 +201,15 @@ stop_server
 echo "== summary: median records/s of $rounds drains each (all drains in parentheses)"
 for partitions in 1 4; do
   native_rate="$(median "$dir/kafka.results" "kdrain$partitions" native)"
-  takhin_rate="$(median "$dir/takhin.results" "kdrain$partitions" raw)"
-  embedded_rate="$(median "$dir/embedded.results" "drain$partitions" raw)"
-  echo "partitions=$partitions native=$native_rate ($(all_rates "$dir/kafka.results" "kdrain$partitions" native))" \
-    "takhin-over-kafka=$takhin_rate ($(all_rates "$dir/takhin.results" "kdrain$partitions" raw))" \
-    "embedded=$embedded_rate ($(all_rates "$dir/embedded.results" "drain$partitions" raw))"
-  echo "ratio partitions=$partitions takhin-over-kafka/native=$(ratio "$takhin_rate" "$native_rate")" \
-    "embedded/takhin-over-kafka=$(ratio "$embedded_rate" "$takhin_rate")" \
-    "embedded/native=$(ratio "$embedded_rate" "$native_rate")"
+  echo "partitions=$partitions native=$native_rate ($(all_rates "$dir/kafka.results" "kdrain$partitions" native))"
+  for fetch in raw raw-ahead; do
+    takhin_rate="$(median "$dir/takhin.results" "kdrain$partitions" "$fetch")"
+    embedded_rate="$(median "$dir/embedded.results" "drain$partitions" "$fetch")"
+    echo "partitions=$partitions client=$fetch takhin-over-kafka=$takhin_rate ($(all_rates "$dir/takhin.results" "kdrain$partitions" "$fetch"))" \
+      "embedded=$embedded_rate ($(all_rates "$dir/embedded.results" "drain$partitions" "$fetch"))"
+    echo "ratio partitions=$partitions client=$fetch takhin-over-kafka/native=$(ratio "$takhin_rate" "$native_rate")" \
+      "embedded/takhin-over-kafka=$(ratio "$embedded_rate" "$takhin_rate")" \
+      "embedded/native=$(ratio "$embedded_rate" "$native_rate")"
+  done
 done
 echo "== kafka-drain.sh took $(( $(date +%s) - script_start )) s"

@@ -5,20 +5,26 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the records of a consume response body ({@code {"records": [{"topic", "partition", "offset",
  * "timestamp", "key", "value", "headers"}], "timestamp"}}) without building objects. Two ways, so a
  * run can show what the client's parsing costs: {@code scan} looks for the fields by their quoted
  * names in the order the server writes them (base64 has no quotes or colons, so a value cannot fake
- * one); {@code jackson} tokenises the whole document with Jackson's streaming parser. Stateless.
+ * one), finding quotes eight bytes at a time; {@code jackson} tokenises the whole document with Jackson's streaming parser. Stateless.
  */
 final class ConsumeResponses {
     private static final byte[] PARTITION = "\"partition\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OFFSET = "\"offset\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VALUE = "\"value\":".getBytes(StandardCharsets.US_ASCII);
     private static final JsonFactory JSON = new JsonFactory();
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long QUOTES = 0x2222222222222222L;
 
     private ConsumeResponses() {}
 
@@ -41,24 +47,24 @@ final class ConsumeResponses {
         int count = 0;
         int position = from;
         while (true) {
-            int partitionAt = RawHttpClient.indexOf(bytes, PARTITION, position, to);
+            int partitionAt = indexOfName(bytes, PARTITION, position, to);
             if (partitionAt < 0) {
                 return count;
             }
             position = partitionAt + PARTITION.length;
             long partition = number(bytes, position);
-            int offsetAt = RawHttpClient.indexOf(bytes, OFFSET, position, to);
+            int offsetAt = indexOfName(bytes, OFFSET, position, to);
             position = offsetAt + OFFSET.length;
             long offset = number(bytes, position);
-            int valueAt = RawHttpClient.indexOf(bytes, VALUE, position, to);
+            int valueAt = indexOfName(bytes, VALUE, position, to);
             if (offsetAt < 0 || valueAt < 0) {
                 throw new IllegalStateException("a record without offset or value at byte " + partitionAt);
             }
             position = valueAt + VALUE.length;
             if (bytes[position] == '"') {
-                int end = position + 1;
-                while (bytes[end] != '"') {
-                    end++;
+                int end = indexOfQuote(bytes, position + 1, to);
+                if (end < 0) {
+                    throw new IllegalStateException("a value without its closing quote at byte " + position);
                 }
                 visitor.record((int) partition, offset, bytes, position + 1, end);
                 position = end + 1;
@@ -67,6 +73,38 @@ final class ConsumeResponses {
             }
             count++;
         }
+    }
+
+    /** First index of {@code name} (which starts with a quote) in {@code bytes[from, to)}, or -1. */
+    static int indexOfName(byte[] bytes, byte[] name, int from, int to) {
+        for (int at = indexOfQuote(bytes, from, to); at >= 0; at = indexOfQuote(bytes, at + 1, to)) {
+            if (at + name.length <= to && Arrays.equals(bytes, at, at + name.length, name, 0, name.length)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * First index of a quote in {@code bytes[from, to)}, or -1: eight bytes at a time, as JSON
+     * scanners do (a byte equal to the quote is a zero byte of {@code word ^ 0x2222...}; the lowest
+     * flag of the classic has-zero-byte test is exact, so it names the first one).
+     */
+    static int indexOfQuote(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i) ^ QUOTES;
+            long found = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == '"') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static long number(byte[] bytes, int position) {

@@ -34,8 +34,12 @@ import java.util.regex.Pattern;
  *   <li>{@code drain}: one consumer (a new group, {@code auto_offset_reset} earliest) consumes with
  *       {@code --max-records} and {@code --max-bytes} until it has every record of the topic;
  *       checks that offsets arrive gap-free and in order per partition; prints records/s and
- *       appends {@code topic records/s} to {@code --results}; {@code --warmups} and {@code
- *       --passes} repeat it in the same JVM (see {@link #drain}).
+ *       appends {@code topic client parser records/s} to {@code --results}; {@code --warmups} and
+ *       {@code --passes} repeat it in the same JVM (see {@link #drain}). {@code --fetch
+ *       sequential} (the default) asks for the next records once it has read a response; {@code
+ *       ahead} asks as soon as a response has arrived, before reading it, as a KafkaConsumer's
+ *       fetches run ahead of the records its poll hands out (its client is then {@code raw-ahead});
+ *       {@code both} drains both ways in every pass.
  *   <li>{@code raw}: with the server stopped, opens {@code --data-dir}'s store with
  *       {@link LogManager} and reads every record of each topic from offset 0 with
  *       {@link PartitionLog#read} (1 MiB reads) and {@link RecordBatches#forEach}, touching each
@@ -126,19 +130,25 @@ public final class DrainLoad {
 
     /**
      * {@code --warmups} drains (default 0, printed and marked {@code (warm-up)}, not in {@code
-     * --results}), then {@code --passes} measured ones (default 1), all in this JVM, each by a new
-     * consumer in a new group on a new connection: with warm-ups the client's own code is compiled
-     * before it is measured, as {@link NativeKafkaDrain}'s is.
+     * --results}), then {@code --passes} measured ones (default 1), all in this JVM ({@link Passes}),
+     * each by a new consumer in a new group on a new connection: with warm-ups the client's own code
+     * is compiled before it is measured, as {@link NativeKafkaDrain}'s is.
      */
     private static void drain(Args options) throws Exception {
-        int warmups = options.integer("warmups", 0);
-        int passes = options.integer("passes", 1);
-        for (int pass = 0; pass < warmups + passes; pass++) {
-            drainOnce(options, pass < warmups);
-        }
+        List<Boolean> modes = switch (options.string("fetch", "sequential")) {
+            case "sequential" -> List.of(false);
+            case "ahead" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("--fetch must be sequential, ahead or both");
+        };
+        Passes.run(options, 0, warmup -> {
+            for (boolean ahead : modes) {
+                drainOnce(options, warmup, ahead);
+            }
+        });
     }
 
-    private static void drainOnce(Args options, boolean warmup) throws Exception {
+    private static void drainOnce(Args options, boolean warmup, boolean ahead) throws Exception {
         URI base = BenchClient.loopback(options.string("url", "http://127.0.0.1:8080"));
         String topic = options.string("topic", "drain");
         int maxRecords = options.integer("max-records", 10_000);
@@ -148,6 +158,10 @@ public final class DrainLoad {
         String parser = options.string("parse", "scan");
         String clientKind = options.string("client", "raw");
         String results = options.string("results", "");
+        if (ahead && !clientKind.equals("raw")) {
+            throw new IllegalArgumentException("--fetch ahead needs --client raw");
+        }
+        String kind = ahead ? clientKind + "-ahead" : clientKind;
         long serverPid = options.integer("server-pid", -1);
         int base64Length = (recordBytes + 2) / 3 * 4;
 
@@ -178,14 +192,27 @@ public final class DrainLoad {
             ServerProcess server = serverPid > 0 ? new ServerProcess(serverPid) : null;
             long serverCpuStart = server == null ? 0 : server.cpuNanos();
             long clientCpuStart = processCpuNanos();
+            RawHttpClient aheadClient = ahead ? (RawHttpClient) client : null;
+            java.time.Instant startedAt = java.time.Instant.now();
             long startNanos = System.nanoTime();
+            if (aheadClient != null) {
+                aheadClient.send("POST", consumePath, consumeBody);
+            }
             while (received < total) {
                 if (System.nanoTime() > deadlineNanos) {
                     throw new IllegalStateException(
                             "drain of " + topic + " did not finish in " + seconds + " s: " + received + " of " + total);
                 }
-                BenchClient.Response response =
-                        client.exchange("POST", consumePath, consumeBody).expect(200, "consume");
+                BenchClient.Response response;
+                if (aheadClient != null) {
+                    // Ask for the next records before reading these, as KafkaConsumer fetches ahead
+                    // of the records its poll() hands out. The last of these requests is one too many;
+                    // it is ended below.
+                    response = aheadClient.receive().expect(200, "consume");
+                    aheadClient.send("POST", consumePath, consumeBody);
+                } else {
+                    response = client.exchange("POST", consumePath, consumeBody).expect(200, "consume");
+                }
                 received += ConsumeResponses.read(
                         parser,
                         response.bytes(),
@@ -209,8 +236,20 @@ public final class DrainLoad {
             long clientCpu = processCpuNanos() - clientCpuStart;
             long serverCpu = server == null ? -1 : server.cpuNanos() - serverCpuStart;
             // Strip only the trailing "/consume" (the path also contains "/consumers/").
-            client.exchange(
-                    "DELETE", consumePath.substring(0, consumePath.length() - "/consume".length()), new byte[0]);
+            String consumerPath = consumePath.substring(0, consumePath.length() - "/consume".length());
+            if (aheadClient != null) {
+                // The extra consume waits for records that will not come; a request behind it ends it
+                // at once with none (the server's rule for pipelined requests), then is answered.
+                aheadClient.send("DELETE", consumerPath, new byte[0]);
+                BenchClient.Response extra = aheadClient.receive().expect(200, "the extra consume");
+                if (ConsumeResponses.read(parser, extra.bytes(), extra.offset(), extra.length(), (p, o, b, s, e) -> {})
+                        != 0) {
+                    throw new IllegalStateException("records after the end of the topic: " + extra.text());
+                }
+                aheadClient.receive();
+            } else {
+                client.exchange("DELETE", consumerPath, new byte[0]);
+            }
             if (!Arrays.equals(next, expected)) {
                 throw new IllegalStateException(
                         "ended at " + Arrays.toString(next) + ", expected " + Arrays.toString(expected));
@@ -220,12 +259,12 @@ public final class DrainLoad {
             System.out.printf(
                     "drain%s topic=%s partitions=%d records=%d client=%s parse=%s max_records=%d max_bytes_total=%d"
                             + " seconds=%.2f records/s=%.0f value-MB/s=%.1f responses=%d records/response=%.0f"
-                            + " response-MB/s=%.1f client-cpu=%.0f%% server-cpu=%s%n",
+                            + " response-MB/s=%.1f client-cpu=%.0f%% server-cpu=%s started=%s%n",
                     warmup ? " (warm-up)" : "",
                     topic,
                     expected.length,
                     received,
-                    clientKind,
+                    kind,
                     parser,
                     maxRecords,
                     maxBytes,
@@ -236,11 +275,12 @@ public final class DrainLoad {
                     received / (double) responses,
                     responseBytes / elapsed / 1e6,
                     clientCpu * 100.0 / elapsedNanos,
-                    serverCpu < 0 ? "n/a" : String.format("%.0f%%", serverCpu * 100.0 / elapsedNanos));
+                    serverCpu < 0 ? "n/a" : String.format("%.0f%%", serverCpu * 100.0 / elapsedNanos),
+                    startedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             if (!results.isEmpty() && !warmup) {
                 Files.writeString(
                         Path.of(results),
-                        String.format("%s %s %s %.0f%n", topic, clientKind, parser, rate),
+                        String.format("%s %s %s %.0f%n", topic, kind, parser, rate),
                         StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             }

@@ -56,7 +56,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       has returned. {@code --warmups} drains (default 1, each line marked {@code (warm-up)}) run
  *       first, then {@code --passes} measured ones (default 1), all in this JVM, each by a new
  *       consumer in a new group, so the client's code is compiled by the measured passes as it
- *       would be in a long-running consumer.
+ *       would be in a long-running consumer ({@link Passes}: {@code --pace stdin} waits for a line
+ *       before each).
  * </ul>
  *
  * <p>Both give up after {@code --seconds} (default 120). {@code --broker-pid} adds the broker's CPU
@@ -162,11 +163,7 @@ public final class NativeKafkaDrain {
     }
 
     private static void drain(Args options) throws Exception {
-        int warmups = options.integer("warmups", 1);
-        int passes = options.integer("passes", 1);
-        for (int pass = 0; pass < warmups + passes; pass++) {
-            drainOnce(options, pass < warmups);
-        }
+        Passes.run(options, 1, warmup -> drainOnce(options, warmup));
     }
 
     /** One drain by a new consumer in a new group; a warm-up's line is marked and not in the results. */

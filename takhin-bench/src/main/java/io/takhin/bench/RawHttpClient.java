@@ -35,6 +35,15 @@ final class RawHttpClient extends BenchClient {
 
     @Override
     Response exchange(String method, String path, byte[] body) throws IOException {
+        send(method, path, body);
+        return receive();
+    }
+
+    /**
+     * Sends one request without waiting for its response; {@link #receive} reads the responses in
+     * the order their requests went out.
+     */
+    void send(String method, String path, byte[] body) throws IOException {
         if (socket == null) {
             Socket opened = new Socket();
             opened.setTcpNoDelay(true);
@@ -49,6 +58,18 @@ final class RawHttpClient extends BenchClient {
             lastSendNanos = System.nanoTime();
             out.write(request, 0, length);
             out.flush();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Reads the next response into the reused buffer (the previous one's bytes are overwritten). */
+    Response receive() throws IOException {
+        if (socket == null) {
+            throw new IOException("no request is outstanding: the connection is closed");
+        }
+        try {
             return readResponse();
         } catch (IOException | RuntimeException e) {
             close();
@@ -124,7 +145,7 @@ final class RawHttpClient extends BenchClient {
     }
 
     /** First index of {@code pattern} in {@code bytes[from, to)}, or -1. */
-    static int indexOf(byte[] bytes, byte[] pattern, int from, int to) {
+    private static int indexOf(byte[] bytes, byte[] pattern, int from, int to) {
         outer:
         for (int i = from; i <= to - pattern.length; i++) {
             for (int j = 0; j < pattern.length; j++) {
