@@ -27,6 +27,10 @@ final class RawHttpClient extends BenchClient {
     private byte[] buffer = new byte[1 << 16];
     private byte[] request = new byte[1 << 12];
     private long lastSendNanos;
+    /** {@code buffer[nextStart, nextEnd)}: bytes of the next response, read with the last one. */
+    private int nextStart;
+
+    private int nextEnd;
 
     RawHttpClient(URI base) {
         this.host = base.getHost();
@@ -91,8 +95,13 @@ final class RawHttpClient extends BenchClient {
     }
 
     private Response readResponse() throws IOException {
-        int filled = 0;
-        int headerEnd = -1;
+        // Bytes read past the last response belong to the next one (with requests sent ahead of
+        // their responses, two can arrive in one read): moved to the front, not dropped.
+        int filled = nextEnd - nextStart;
+        System.arraycopy(buffer, nextStart, buffer, 0, filled);
+        nextStart = 0;
+        nextEnd = 0;
+        int headerEnd = indexOf(buffer, HEADER_END, 0, filled);
         while (headerEnd < 0) {
             if (filled == buffer.length) {
                 buffer = Arrays.copyOf(buffer, 2 * buffer.length);
@@ -138,6 +147,8 @@ final class RawHttpClient extends BenchClient {
             }
             filled += read;
         }
+        nextStart = total;
+        nextEnd = filled;
         if (closeAfter) {
             close();
         }
@@ -165,6 +176,8 @@ final class RawHttpClient extends BenchClient {
 
     @Override
     public void close() {
+        nextStart = 0;
+        nextEnd = 0;
         Socket current = socket;
         socket = null;
         in = null;
