@@ -250,6 +250,31 @@ class ConsumerOffsetsIT {
         assertThat(consumer.consume(100, 5000)).extracting(Rec::offset).containsExactly(1L, 2L, 3L, 4L);
     }
 
+    /**
+     * A seek in the middle of a drain wins over whatever the backend readied for the next consume
+     * (the Kafka backend prepares the next poll's records while the client reads a response).
+     */
+    @Test
+    void seek_inTheMiddleOfADrain_nextConsumeStartsAtTheSoughtOffset() {
+        ConsumerClient client = client();
+        client.createTopic("seek-mid", 1);
+        client.produceNumbered("seek-mid", 0, "s", 12);
+        Consumer consumer = client.subscribe("seek-mid-group", "earliest", "seek-mid");
+        List<Long> seen = new ArrayList<>();
+        for (int i = 0; i < 10 && seen.size() < 6; i++) {
+            consumer.consume(3, 5000).forEach(rec -> seen.add(rec.offset()));
+        }
+        assertThat(seen).startsWith(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(consumer.positions("seek-mid")).containsExactly(Map.entry(0, (long) seen.size()));
+
+        consumer.seek("seek-mid", 0, "offset", 1);
+
+        List<Rec> next = consumer.consume(3, 5000);
+        assertThat(next).isNotEmpty();
+        assertThat(next.getFirst().offset()).as("first offset after the seek").isEqualTo(1L);
+        assertThat(consumer.positions("seek-mid")).containsExactly(Map.entry(0, 1L + next.size()));
+    }
+
     /** An offset past the end is allowed: the consumer waits for exactly that offset. */
     @Test
     void seek_pastTheEnd_consumerWaitsForThatOffsetAndGetsItWhenProduced() throws Exception {

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>The HTTP position of a partition is the next offset not yet written to the client; Kafka's own
  * position is further on, by what is buffered. A long poll is answered from the buffer; the records
  * stay there until the response is written ({@link KafkaFetch#advance}), so a response that never
- * reached its client is answered again with the same records.
+ * reached its client is answered again with the same records. While no response is in flight the
+ * thread prepares the next poll's records ({@link #prepared}); a consume that finds them claims them
+ * without a command, so a draining client does not wait for the thread to finish a Kafka poll.
  *
  * <p>Rebalances use Kafka's eager protocol by default: every member gives up all its partitions
  * and gets its new share in one round. A revocation waits for a response that is being written with
@@ -62,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * Partitions that come straight back keep this member's position, as the embedded store's sticky
  * assignor keeps them without a revocation.
  *
- * <p>Thread-safety: everything but {@link #commands}, {@link #published} and the flags is confined
- * to the consumer's thread; other threads only enqueue commands and read the published assignment.
+ * <p>Thread-safety: everything but {@link #commands}, {@link #published}, {@link #prepared} and the
+ * flags is confined to the consumer's thread; other threads only enqueue commands, read the
+ * published assignment and claim a prepared fetch.
  */
 final class KafkaConsumerHandle implements ConsumerHandle {
     private static final Logger log = LoggerFactory.getLogger(KafkaConsumerHandle.class);
@@ -123,10 +126,17 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private long bufferedBytes;
     private boolean paused;
     private int rotation;
-    /** Volatile only so a settling delivery can see whether a poll waits for it (see {@link #settled}). */
-    private volatile @Nullable PendingPoll pending;
-
+    private @Nullable PendingPoll pending;
     private @Nullable KafkaFetch delivering;
+    /**
+     * The next poll's records, taken while no response is in flight, for a request to claim without
+     * waiting for this thread (K1). Written by this thread only; volatile so requests see it.
+     */
+    private volatile @Nullable KafkaFetch prepared;
+    /** The limits of the last poll: a prepared fetch is made for the next poll to ask the same. */
+    private int lastMaxRecords = -1;
+
+    private long lastMaxBytes;
     /** Completed at the end of the next rebalance this member takes part in. */
     private final List<CompletableFuture<Void>> rebalanceWaiters = new ArrayList<>();
 
@@ -228,9 +238,18 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     @Override
     public CompletableFuture<Fetch> poll(int maxRecords, long maxBytes, Duration timeout) {
+        // The fast path: records this thread prepared for a poll like this one, claimed at once. A
+        // queued command (a seek, say) comes first, so then the poll queues behind it.
+        KafkaFetch ready = prepared;
+        if (ready != null && commands.isEmpty() && ready.answers(maxRecords, maxBytes) && ready.claim()) {
+            return CompletableFuture.completedFuture(ready);
+        }
         CompletableFuture<Fetch> result = new CompletableFuture<>();
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         enqueue(() -> {
+            withdrawPrepared();
+            lastMaxRecords = maxRecords;
+            lastMaxBytes = maxBytes;
             pending = new PendingPoll(result, maxRecords, maxBytes, deadlineNanos);
             answerPendingPoll();
         });
@@ -449,6 +468,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                     }
                     settleDelivery();
                     answerPendingPoll();
+                    prepareNext();
                     pauseOrResume();
                     inPoll = true;
                     ConsumerRecords<ByteBuffer, ByteBuffer> records;
@@ -462,6 +482,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                     }
                     buffer(records);
                     answerPendingPoll();
+                    prepareNext();
                 } catch (WakeupException e) {
                     // A command arrived; the loop runs it.
                 } catch (RuntimeException e) {
@@ -513,6 +534,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private void runCommands() {
         for (Runnable command = commands.poll(); command != null; command = commands.poll()) {
+            withdrawPrepared(); // a command may change the buffers or positions it was taken from
             settleDelivery();
             command.run();
         }
@@ -563,6 +585,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             pending = null;
             return;
         }
+        withdrawPrepared();
         if (delivering != null) {
             return; // the previous response is still being written; its records come first
         }
@@ -606,6 +629,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         List<ConsumerRecord<ByteBuffer, ByteBuffer>> taken = new ArrayList<>(Math.min(maxRecords, available));
         Map<TopicPartition, KafkaFetch.Span> spans = new LinkedHashMap<>();
         long bytesLeft = maxBytes;
+        boolean full = false;
         for (int i = 0; i < order.size() && taken.size() < maxRecords; i++) {
             TopicPartition partition = order.get((start + i) % order.size());
             long next = -1;
@@ -614,6 +638,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             for (ConsumerRecord<ByteBuffer, ByteBuffer> record : buffers.get(partition)) {
                 long size = size(record);
                 if (taken.size() >= maxRecords || (size > bytesLeft && !taken.isEmpty())) {
+                    full = true;
                     break;
                 }
                 taken.add(record);
@@ -626,11 +651,13 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 spans.put(partition, new KafkaFetch.Span(position(partition), next, count, heapBytes));
             }
         }
-        return new KafkaFetch(taken, spans, this::settled);
+        full |= taken.size() >= maxRecords;
+        return new KafkaFetch(taken, spans, this::settled, maxRecords, maxBytes, full);
     }
 
     /** Applies the outcome of the response being written, once it is known. */
     private void settleDelivery() {
+        adoptClaimed();
         KafkaFetch fetch = delivering;
         if (fetch == null || !fetch.settled().isDone()) {
             return;
@@ -771,15 +798,59 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     }
 
     /**
-     * Called when a delivery is settled (written or abandoned), on the writing thread. Only a parked
-     * poll waits for that (its records come after the delivered ones); the loop's next turn settles
-     * it anyway, and the next consume's command brings that turn at once. The loop reads {@link
-     * #pending} after it sets it and then checks the delivery, so one of the two sides sees the other.
+     * Called when a delivery is settled (written or abandoned), on the writing thread: the loop
+     * settles it and prepares the next poll's records while the client reads this response.
      */
     private void settled() {
-        if (pending != null) {
-            wake();
+        wake();
+    }
+
+    /** A prepared fetch a request has claimed is the response in flight now. */
+    private void adoptClaimed() {
+        KafkaFetch ready = prepared;
+        if (ready != null && ready.claimed()) {
+            prepared = null;
+            delivering = ready;
         }
+    }
+
+    /** Takes the prepared fetch back before its records may change; one a request won is adopted. */
+    private void withdrawPrepared() {
+        KafkaFetch ready = prepared;
+        if (ready != null) {
+            prepared = null;
+            if (!ready.withdraw()) {
+                delivering = ready;
+            }
+        }
+    }
+
+    /**
+     * With no response in flight and no poll parked, takes the records the next poll (with the last
+     * poll's limits) would get, so its request can claim them without waiting for this thread; taken
+     * again while the buffer grows and the prepared fetch is not yet full.
+     */
+    private void prepareNext() {
+        adoptClaimed();
+        if (pending != null || delivering != null || lastMaxRecords < 0 || rebalancing || closed) {
+            return;
+        }
+        KafkaFetch ready = prepared;
+        if (ready != null && (ready.full() || ready.recordCount() >= bufferedRecords())) {
+            return; // nothing more to add
+        }
+        withdrawPrepared();
+        if (delivering == null) {
+            prepared = takeFetch(lastMaxRecords, lastMaxBytes);
+        }
+    }
+
+    private int bufferedRecords() {
+        int count = 0;
+        for (ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer : buffers.values()) {
+            count += buffer.size();
+        }
+        return count;
     }
 
     /** Interrupts a blocked poll so the loop runs commands or settles a delivery now. */
@@ -854,6 +925,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            withdrawPrepared(); // no request may claim records of these partitions from now on
             awaitDelivery(partitions);
             // The generation these partitions belonged to is over; the one being formed is next.
             giveUp(partitions, true, partitions.isEmpty() ? 0 : 1);
@@ -882,6 +954,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Out of the group: others may own these already, so nothing is kept or waited for.
+            withdrawPrepared();
             giveUp(partitions, false, 0);
             revokedPositions.clear();
             rebalancing = false;

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * Records a consumer's thread took from its buffer for one poll. They stay in the buffer until the
  * session says they were written ({@link #advance}); the consumer's thread then drops them and
  * moves the positions. {@link #settled()} completes on advance or abandon, which is what a
- * revocation waits for (K3). The record list is read by the request's thread only.
+ * revocation waits for (K3). The record list is read by the request's thread only. A fetch the
+ * consumer's thread prepared ahead of the next poll is handed out once, by {@link #claim} or
+ * {@link #withdraw}, whichever comes first.
  */
 final class KafkaFetch implements Fetch {
     /**
@@ -23,17 +26,63 @@ final class KafkaFetch implements Fetch {
      */
     record Span(long fromOffset, long nextOffset, int count, long heapBytes) {}
 
+    private static final int PREPARED = 0;
+    private static final int CLAIMED = 1;
+    private static final int WITHDRAWN = 2;
+
     private final List<ConsumerRecord<ByteBuffer, ByteBuffer>> records;
     private final Map<TopicPartition, Span> spans;
     private final Runnable wakeOwner;
+    private final int maxRecords;
+    private final long maxBytes;
+    private final boolean full;
     private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
+    private final AtomicInteger state = new AtomicInteger(PREPARED);
     private final View view = new View();
 
+    /**
+     * Records taken for a poll of {@code maxRecords} and {@code maxBytes}; {@code full} if a limit
+     * stopped the taking (more records in the buffer would not have been added).
+     */
     KafkaFetch(
-            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records, Map<TopicPartition, Span> spans, Runnable wakeOwner) {
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records,
+            Map<TopicPartition, Span> spans,
+            Runnable wakeOwner,
+            int maxRecords,
+            long maxBytes,
+            boolean full) {
         this.records = records; // handed over by the consumer's thread, never changed afterwards
         this.spans = Map.copyOf(spans);
         this.wakeOwner = wakeOwner;
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
+        this.full = full;
+    }
+
+    /** Whether a poll of these limits may be answered with this fetch. */
+    boolean answers(int pollMaxRecords, long pollMaxBytes) {
+        return pollMaxRecords == maxRecords && pollMaxBytes == maxBytes;
+    }
+
+    boolean full() {
+        return full;
+    }
+
+    /**
+     * A prepared fetch is handed out exactly once: to the request that claims it, or back to the
+     * consumer's thread that withdraws it (K1). Returns whether this call won.
+     */
+    boolean claim() {
+        return state.compareAndSet(PREPARED, CLAIMED);
+    }
+
+    /** The consumer's thread takes a prepared fetch back; false if a request claimed it first. */
+    boolean withdraw() {
+        return state.compareAndSet(PREPARED, WITHDRAWN);
+    }
+
+    boolean claimed() {
+        return state.get() == CLAIMED;
     }
 
     @Override

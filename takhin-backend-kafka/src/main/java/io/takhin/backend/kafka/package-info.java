@@ -11,10 +11,14 @@
  * and {@link io.takhin.backend.kafka.TakhinAssignor}. Groups and lag: the Admin client.
  *
  * <h2>Invariants</h2>
- * K1. A KafkaConsumer is used by exactly one thread, its own; requests reach it as commands queued
- *     in arrival order and a blocked poll is woken with {@code wakeup()}. No lock is held across a
- *     poll, and the thread never stops polling while the member lives, so group membership stays
- *     healthy however long the HTTP client is away.
+ * K1. A KafkaConsumer and its buffers are used by exactly one thread, its own; requests reach it as
+ *     commands queued in arrival order and a blocked poll is woken with {@code wakeup()}. No lock is
+ *     held across a poll, and the thread never stops polling while the member lives, so group
+ *     membership stays healthy however long the HTTP client is away. One shortcut: while no
+ *     response is in flight the thread prepares the next poll's records, and a poll with the same
+ *     limits and no command queued before it claims them at once; a prepared fetch goes to exactly
+ *     one side (a compare-and-set), and the thread takes it back before anything that could change
+ *     those records or their partitions runs (a command, a parked poll, a revocation).
  * K2. A consumer buffers at most {@code BUFFER_LIMIT_BYTES} of records (plus one poll's worth),
  *     counted as their heap: keys, values and a fixed estimate per record; above it its partitions
  *     are paused, not its loop. Keys and values are Kafka's slices of the fetched bytes, not copies,
