@@ -13,7 +13,8 @@
 # Usage: bench/kafka-drain.sh [max_bytes_total, default 2097152]
 # Environment: KAFKA_DRAIN_RECORDS (default 1000000), KAFKA_DRAIN_ROUNDS (measured drains of each
 # topic and kind, default 5; the ratios use the medians), KAFKA_DRAIN_WARMUPS (unreported drains
-# before them in the same JVM, default 3), KAFKA_DRAIN_JFR (a file: record the
+# before them in the same JVM, default 6: fewer left the server's JIT still compiling in the measured
+# drains), KAFKA_DRAIN_JFR (a file: record the
 # Takhin-over-Kafka server with JFR, settings=profile, while it is up), KAFKA_DRAIN_SERVER_ARGS (extra
 # arguments for that server, e.g. --kafka.max.poll.records=2000), KAFKA_DRAIN_KEEP_CONSUMERS=1
 # (do not close the consumers DrainLoad leaves open; see close_drain_consumers).
@@ -73,6 +74,13 @@ cpu_seconds() { awk '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/p
 # median FILE TOPIC KIND: the median records/s of the lines "TOPIC KIND ... RATE" in FILE.
 median() { awk -v t="$2" -v k="$3" '$1 == t && $2 == k { print $NF }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+# paired NATIVE_FILE NATIVE_TOPIC HTTP_FILE HTTP_TOPIC KIND: the median of the per-pass ratios HTTP / native
+# (the passes alternate, so pass i of each ran in the same seconds).
+paired() {
+  paste <(awk -v t="$2" '$1 == t && $2 == "native" { print $NF }' "$1") \
+    <(awk -v t="$4" -v k="$5" '$1 == t && $2 == k { print $NF }' "$3") |
+    awk '{ printf "%.3f\n", $2 / $1 }' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
 all_rates() { awk -v t="$2" -v k="$3" '$1 == t && $2 == k { printf "%s%s", (n++ ? ", " : ""), $NF }' "$1"; }
 
 # DrainLoad's closing DELETE goes to /apirs/{id} (its consumePath.replace("/consume", "") also hits
@@ -119,7 +127,7 @@ for partitions in 1 4; do
   native --mode fill --bootstrap "$bootstrap" --topic "kdrain$partitions" --partitions "$partitions" --records "$records"
 done
 
-warmups="${KAFKA_DRAIN_WARMUPS:-3}"
+warmups="${KAFKA_DRAIN_WARMUPS:-6}"
 echo "== Takhin-over-Kafka server (--backend=kafka) on the same broker"
 build # bin/takhin would rebuild anyway if sources changed meanwhile, but within start_server's 30 s
 # KAFKA_DRAIN_JFR=FILE: a JFR recording (settings=profile) of this server, written when it stops.
@@ -208,6 +216,7 @@ for partitions in 1 4; do
     echo "partitions=$partitions client=$fetch takhin-over-kafka=$takhin_rate ($(all_rates "$dir/takhin.results" "kdrain$partitions" "$fetch"))" \
       "embedded=$embedded_rate ($(all_rates "$dir/embedded.results" "drain$partitions" "$fetch"))"
     echo "ratio partitions=$partitions client=$fetch takhin-over-kafka/native=$(ratio "$takhin_rate" "$native_rate")" \
+      "(median of the per-pass ratios $(paired "$dir/kafka.results" "kdrain$partitions" "$dir/takhin.results" "kdrain$partitions" "$fetch"))" \
       "embedded/takhin-over-kafka=$(ratio "$embedded_rate" "$takhin_rate")" \
       "embedded/native=$(ratio "$embedded_rate" "$native_rate")"
   done
