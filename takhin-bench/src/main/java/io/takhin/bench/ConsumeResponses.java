@@ -78,7 +78,11 @@ final class ConsumeResponses {
     /** First index of {@code name} (which starts with a quote) in {@code bytes[from, to)}, or -1. */
     static int indexOfName(byte[] bytes, byte[] name, int from, int to) {
         for (int at = indexOfQuote(bytes, from, to); at >= 0; at = indexOfQuote(bytes, at + 1, to)) {
-            if (at + name.length <= to && Arrays.equals(bytes, at, at + name.length, name, 0, name.length)) {
+            // The byte after the quote rules out most quotes (the record's other names and strings)
+            // before the whole name is compared.
+            if (at + name.length <= to
+                    && bytes[at + 1] == name[1]
+                    && Arrays.equals(bytes, at, at + name.length, name, 0, name.length)) {
                 return at;
             }
         }
