@@ -9,7 +9,6 @@ import io.takhin.common.ErrorCode;
 import io.takhin.common.TakhinException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -114,7 +113,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private final Map<CompletableFuture<?>, Runnable> waitingAtClose = new ConcurrentHashMap<>();
 
     // ---- confined to the consumer's thread ----
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>>> buffers = new HashMap<>();
+    private final Map<TopicPartition, RecordBuffer> buffers = new HashMap<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     /** Per partition, one past the last record this member has polled: the partition's end is at least that. */
     private final Map<TopicPartition, Long> seenEnd = new HashMap<>();
@@ -551,16 +550,16 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             // of them is where the client stands.
             long position =
                     positions.computeIfAbsent(partition, p -> polled.getFirst().offset());
-            ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer =
-                    buffers.computeIfAbsent(partition, p -> new ArrayDeque<>());
-            long last = buffer.isEmpty() ? -1 : buffer.peekLast().offset();
+            RecordBuffer buffer = buffers.computeIfAbsent(partition, p -> new RecordBuffer());
+            long last = buffer.lastOffset();
             seenEnd.merge(partition, polled.getLast().offset() + 1, Math::max);
             for (ConsumerRecord<ByteBuffer, ByteBuffer> record : polled) {
                 if (record.offset() < position || record.offset() <= last) {
                     continue;
                 }
-                buffer.add(record);
-                bufferedBytes += heapSize(record);
+                int size = size(record);
+                buffer.add(record, size);
+                bufferedBytes += size + RECORD_OVERHEAD_BYTES;
             }
         }
     }
@@ -611,7 +610,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
      */
     private @Nullable KafkaFetch takeFetch(int maxRecords, long maxBytes) {
         List<TopicPartition> order = new ArrayList<>();
-        for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>>> entry : buffers.entrySet()) {
+        for (Map.Entry<TopicPartition, RecordBuffer> entry : buffers.entrySet()) {
             if (!entry.getValue().isEmpty()) {
                 order.add(entry.getKey());
             }
@@ -632,19 +631,20 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         boolean full = false;
         for (int i = 0; i < order.size() && taken.size() < maxRecords; i++) {
             TopicPartition partition = order.get((start + i) % order.size());
+            RecordBuffer buffer = buffers.get(partition);
             long next = -1;
             int count = 0;
             long heapBytes = 0;
-            for (ConsumerRecord<ByteBuffer, ByteBuffer> record : buffers.get(partition)) {
-                long size = size(record);
+            for (int at = 0; at < buffer.size(); at++) {
+                int size = buffer.recordSize(at);
                 if (taken.size() >= maxRecords || (size > bytesLeft && !taken.isEmpty())) {
                     full = true;
                     break;
                 }
-                taken.add(record);
+                taken.add(buffer.record(at));
                 bytesLeft -= size;
                 heapBytes += size + RECORD_OVERHEAD_BYTES;
-                next = record.offset() + 1;
+                next = buffer.offset(at) + 1;
                 count++;
             }
             if (count > 0) {
@@ -667,16 +667,14 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             return; // not written: the records stay buffered and are sent again
         }
         fetch.spans().forEach((partition, span) -> {
-            ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer = buffers.get(partition);
+            RecordBuffer buffer = buffers.get(partition);
             Long position = positions.get(partition);
             if (buffer == null || position == null || position != span.fromOffset()) {
                 return; // revoked or sought meanwhile: the delivery no longer moves anything
             }
             if (buffer.size() >= span.count()) {
                 // The span's own count of their heap: the records are not touched again.
-                for (int i = 0; i < span.count(); i++) {
-                    buffer.poll();
-                }
+                buffer.removeFirst(span.count(), span.heapBytes());
                 bufferedBytes -= span.heapBytes();
             } else {
                 dropBuffer(partition); // refilled after a seek to the same offset: shorter than sent
@@ -726,11 +724,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     }
 
     private void dropBuffer(TopicPartition partition) {
-        ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer = buffers.remove(partition);
+        RecordBuffer buffer = buffers.remove(partition);
         if (buffer != null) {
-            for (ConsumerRecord<ByteBuffer, ByteBuffer> record : buffer) {
-                bufferedBytes -= heapSize(record);
-            }
+            bufferedBytes -= buffer.heapBytes();
         }
     }
 
@@ -781,13 +777,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         }
     }
 
-    /** Key and value bytes: what {@code max_bytes_total} counts. */
-    private static long size(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
-        return Math.max(record.serializedKeySize(), 0) + (long) Math.max(record.serializedValueSize(), 0);
-    }
-
-    private static long heapSize(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
-        return size(record) + RECORD_OVERHEAD_BYTES;
+    /** Key and value bytes: what {@code max_bytes_total} counts (a record is far below 2 GiB). */
+    private static int size(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
+        return Math.max(record.serializedKeySize(), 0) + Math.max(record.serializedValueSize(), 0);
     }
 
     // ---- commands ---------------------------------------------------------------------------------
@@ -847,7 +839,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private int bufferedRecords() {
         int count = 0;
-        for (ArrayDeque<ConsumerRecord<ByteBuffer, ByteBuffer>> buffer : buffers.values()) {
+        for (RecordBuffer buffer : buffers.values()) {
             count += buffer.size();
         }
         return count;
