@@ -240,7 +240,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         // The fast path: records this thread prepared for a poll like this one, claimed at once. A
         // queued command (a seek, say) comes first, so then the poll queues behind it.
         KafkaFetch ready = prepared;
-        if (ready != null && commands.isEmpty() && ready.answers(maxRecords, maxBytes) && ready.claim()) {
+        if (ready != null && !closed && commands.isEmpty() && ready.answers(maxRecords, maxBytes) && ready.claim()) {
             return CompletableFuture.completedFuture(ready);
         }
         CompletableFuture<Fetch> result = new CompletableFuture<>();
@@ -497,6 +497,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private void shutDown() {
         closed = true;
+        withdrawPrepared(); // a member leaving its group hands out nothing more
         PendingPoll waiting = pending;
         pending = null;
         if (waiting != null) {
