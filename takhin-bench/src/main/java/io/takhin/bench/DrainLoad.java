@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +35,8 @@ import java.util.regex.Pattern;
  *       request, partitions in turn, from {@code --clients} connections.
  *   <li>{@code drain}: one consumer (a new group, {@code auto_offset_reset} earliest) consumes with
  *       {@code --max-records} and {@code --max-bytes} until it has every record of the topic;
- *       checks that offsets arrive gap-free and in order per partition; prints records/s and
+ *       checks that offsets arrive gap-free and in order per partition; prints records/s (and the
+ *       wall-clock start, to match a drain with a server's logs or profile) and
  *       appends {@code topic client parser records/s} to {@code --results}; {@code --warmups} and
  *       {@code --passes} repeat it in the same JVM (see {@link #drain}). {@code --fetch
  *       sequential} (the default) asks for the next records once it has read a response; {@code
@@ -193,7 +196,7 @@ public final class DrainLoad {
             long serverCpuStart = server == null ? 0 : server.cpuNanos();
             long clientCpuStart = processCpuNanos();
             RawHttpClient aheadClient = ahead ? (RawHttpClient) client : null;
-            java.time.Instant startedAt = java.time.Instant.now();
+            Instant startedAt = Instant.now();
             long startNanos = System.nanoTime();
             if (aheadClient != null) {
                 aheadClient.send("POST", consumePath, consumeBody);
@@ -276,7 +279,7 @@ public final class DrainLoad {
                     responseBytes / elapsed / 1e6,
                     clientCpu * 100.0 / elapsedNanos,
                     serverCpu < 0 ? "n/a" : String.format("%.0f%%", serverCpu * 100.0 / elapsedNanos),
-                    startedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                    startedAt.truncatedTo(ChronoUnit.MILLIS));
             if (!results.isEmpty() && !warmup) {
                 Files.writeString(
                         Path.of(results),
