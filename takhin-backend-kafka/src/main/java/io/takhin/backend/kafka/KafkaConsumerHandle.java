@@ -122,7 +122,6 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     /** Between an eager revocation and the assignment that ends that rebalance. */
     private boolean rebalancing;
 
-    private long bufferedBytes;
     private boolean paused;
     private int rotation;
     private @Nullable PendingPoll pending;
@@ -337,7 +336,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             // Past the end is allowed: Kafka resets its own fetch position, and the buffer drops
             // records below ours until the partition reaches it.
             consumer.seek(partition, offset);
-            dropBuffer(partition);
+            buffers.remove(partition);
             positions.put(partition, offset);
             return null;
         });
@@ -558,14 +557,16 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 if (record.offset() < position || record.offset() <= last) {
                     continue;
                 }
-                int size = size(record);
-                buffer.add(record, size);
-                bufferedBytes += size + RECORD_OVERHEAD_BYTES;
+                buffer.add(record, size(record));
             }
         }
     }
 
     private void pauseOrResume() {
+        long bufferedBytes = 0;
+        for (RecordBuffer buffer : buffers.values()) {
+            bufferedBytes += buffer.heapBytes();
+        }
         if (!paused && bufferedBytes >= BUFFER_LIMIT_BYTES) {
             consumer.pause(consumer.assignment());
             paused = true;
@@ -635,7 +636,6 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             RecordBuffer buffer = buffers.get(partition);
             long next = -1;
             int count = 0;
-            long heapBytes = 0;
             for (int at = 0; at < buffer.size(); at++) {
                 int size = buffer.recordSize(at);
                 if (taken.size() >= maxRecords || (size > bytesLeft && !taken.isEmpty())) {
@@ -644,16 +644,17 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 }
                 taken.add(buffer.record(at));
                 bytesLeft -= size;
-                heapBytes += size + RECORD_OVERHEAD_BYTES;
                 next = buffer.offset(at) + 1;
                 count++;
             }
             if (count > 0) {
-                spans.put(partition, new KafkaFetch.Span(position(partition), next, count, heapBytes));
+                spans.put(partition, new KafkaFetch.Span(position(partition), next, count));
             }
         }
         full |= taken.size() >= maxRecords;
-        return new KafkaFetch(taken, spans, this::settled, maxRecords, maxBytes, full);
+        // Once the response is written or abandoned the loop wakes, settles it and prepares the next
+        // poll's records while the client reads this one.
+        return new KafkaFetch(taken, spans, this::wake, maxRecords, maxBytes, full);
     }
 
     /** Applies the outcome of the response being written, once it is known. */
@@ -674,11 +675,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 return; // revoked or sought meanwhile: the delivery no longer moves anything
             }
             if (buffer.size() >= span.count()) {
-                // The span's own count of their heap: the records are not touched again.
-                buffer.removeFirst(span.count(), span.heapBytes());
-                bufferedBytes -= span.heapBytes();
+                buffer.removeFirst(span.count());
             } else {
-                dropBuffer(partition); // refilled after a seek to the same offset: shorter than sent
+                buffers.remove(partition); // refilled after a seek to the same offset: shorter than sent
             }
             positions.put(partition, span.nextOffset());
         });
@@ -722,13 +721,6 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     /** Where {@code auto_offset_reset} puts a position below the log start. */
     private long resetOffset(TopicPartition partition) {
         return topicAdmin.offset(partition, earliestReset ? OffsetSpec.earliest() : OffsetSpec.latest());
-    }
-
-    private void dropBuffer(TopicPartition partition) {
-        RecordBuffer buffer = buffers.remove(partition);
-        if (buffer != null) {
-            bufferedBytes -= buffer.heapBytes();
-        }
     }
 
     /**
@@ -787,14 +779,6 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private void enqueue(Runnable command) {
         commands.add(command);
-        wake();
-    }
-
-    /**
-     * Called when a delivery is settled (written or abandoned), on the writing thread: the loop
-     * settles it and prepares the next poll's records while the client reads this response.
-     */
-    private void settled() {
         wake();
     }
 
@@ -961,7 +945,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                     revokedPositions.put(partition, position);
                 }
                 seenEnd.remove(partition); // the topic may be deleted and created again, shorter
-                dropBuffer(partition);
+                buffers.remove(partition);
             }
             Set<io.takhin.common.TopicPartition> left = new HashSet<>(published.partitions());
             left.removeAll(takhin(partitions));

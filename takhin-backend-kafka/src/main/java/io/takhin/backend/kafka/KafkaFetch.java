@@ -20,11 +20,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #withdraw}, whichever comes first.
  */
 final class KafkaFetch implements Fetch {
-    /**
-     * Where the fetch starts and ends on one partition: {@code count} records, which the buffer
-     * counts as {@code heapBytes} (K2).
-     */
-    record Span(long fromOffset, long nextOffset, int count, long heapBytes) {}
+    /** Where the fetch starts and ends on one partition, and how many records it has there. */
+    record Span(long fromOffset, long nextOffset, int count) {}
 
     private static final int PREPARED = 0;
     private static final int CLAIMED = 1;

@@ -62,17 +62,18 @@ final class RecordBuffer {
         return heapBytes;
     }
 
-    /** Drops the {@code n} oldest records, which a span counted as {@code spanHeapBytes}. */
-    void removeFirst(int n, long spanHeapBytes) {
+    /** Drops the {@code n} oldest records. */
+    void removeFirst(int n) {
         if (n > count) {
             throw new IllegalArgumentException("removing " + n + " of " + count + " records");
         }
         for (int i = 0; i < n; i++) {
-            records[slot(i)] = null; // no longer reachable from here
+            int at = slot(i);
+            records[at] = null; // no longer reachable from here
+            heapBytes -= sizes[at] + KafkaConsumerHandle.RECORD_OVERHEAD_BYTES;
         }
         head = slot(n);
         count -= n;
-        heapBytes -= spanHeapBytes;
     }
 
     private int slot(int index) {

@@ -32,11 +32,7 @@ class RecordBufferTest {
                 }
             } else if (!expected.isEmpty()) {
                 int n = random.nextInt(expected.size() + 1);
-                long counted = 0;
-                for (int i = 0; i < n; i++) {
-                    counted += buffer.recordSize(i) + KafkaConsumerHandle.RECORD_OVERHEAD_BYTES;
-                }
-                buffer.removeFirst(n, counted);
+                buffer.removeFirst(n);
                 for (int i = 0; i < n; i++) {
                     expected.poll();
                     expectedSizes.poll();
@@ -64,6 +60,6 @@ class RecordBufferTest {
     void removeFirst_moreThanBuffered_isRefused() {
         RecordBuffer buffer = new RecordBuffer();
         buffer.add(new ConsumerRecord<>("t", 0, 5, null, ByteBuffer.allocate(1)), 1);
-        assertThatThrownBy(() -> buffer.removeFirst(2, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> buffer.removeFirst(2)).isInstanceOf(IllegalArgumentException.class);
     }
 }
