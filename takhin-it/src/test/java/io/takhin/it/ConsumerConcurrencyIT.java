@@ -52,7 +52,8 @@ class ConsumerConcurrencyIT {
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
     /** What one consumer saw of its assignment: index 0 is the subscribe response, i the GET after consume i. */
-    record Observation(int index, int generation, Set<Integer> partitions, long sentNanos, long receivedNanos) {}
+    record Observation(int index, int generation, Set<Integer> partitions, long sentNanos, long receivedNanos)
+            implements AssignmentSeen {}
 
     /** One record processed by a consumer, delivered by its consume number {@code consume} (from 1). */
     record Delivery(String consumerId, int consume, int partition, long offset, String value) {}
@@ -418,7 +419,7 @@ class ConsumerConcurrencyIT {
                     long[] seen = last.get(partition);
                     boolean stable = previous == null
                             && seen != null
-                            && stableBetween(observations, (int) seen[1], consume, partition);
+                            && AssignmentSeen.stableBetween(observations, (int) seen[1], consume, partition);
                     if (stable) {
                         journal.windowChecks.incrementAndGet();
                     }
@@ -432,25 +433,5 @@ class ConsumerConcurrencyIT {
                 }
             });
         });
-    }
-
-    /**
-     * True if the consumer's observations from before consume {@code from} to after consume {@code
-     * to} all exist, share one generation and include the partition: no rebalance touched it.
-     */
-    private static boolean stableBetween(Map<Integer, Observation> observations, int from, int to, int partition) {
-        Integer generation = null;
-        for (int index = from - 1; index <= to; index++) {
-            Observation observation = observations.get(index);
-            if (observation == null || !observation.partitions().contains(partition)) {
-                return false;
-            }
-            if (generation == null) {
-                generation = observation.generation();
-            } else if (generation != observation.generation()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

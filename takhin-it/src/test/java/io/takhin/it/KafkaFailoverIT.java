@@ -109,7 +109,7 @@ class KafkaFailoverIT {
     record Delivery(String consumerId, int consume, int partition, long offset, String value, long nanos) {}
 
     /** What a member saw of its assignment: index 0 is the subscribe response, i the GET after consume i. */
-    record Observation(int generation, Set<Integer> partitions) {}
+    record Observation(int generation, Set<Integer> partitions) implements AssignmentSeen {}
 
     /** A commit answered 200: the request was sent at {@code sentNanos}, its answer read at {@code ackNanos}. */
     record Ack(String consumerId, int partition, long offset, long sentNanos, long ackNanos) {}
@@ -850,7 +850,7 @@ class KafkaFailoverIT {
                     long[] seen = last.get(partition);
                     boolean stable = previous == null
                             && seen != null
-                            && stableBetween(observations, (int) seen[1], consume, partition);
+                            && AssignmentSeen.stableBetween(observations, (int) seen[1], consume, partition);
                     if (stable) {
                         journal.windowChecks.incrementAndGet();
                         if (delivery.offset() != seen[0] + 1) {
@@ -864,22 +864,6 @@ class KafkaFailoverIT {
                 }
             });
         });
-    }
-
-    private static boolean stableBetween(Map<Integer, Observation> observations, int from, int to, int partition) {
-        Integer generation = null;
-        for (int index = from - 1; index <= to; index++) {
-            Observation observation = observations.get(index);
-            if (observation == null || !observation.partitions().contains(partition)) {
-                return false;
-            }
-            if (generation == null) {
-                generation = observation.generation();
-            } else if (generation != observation.generation()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---- reporting -------------------------------------------------------------------------------
