@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -53,10 +52,11 @@ class ConsumerConcurrencyIT {
 
     /** What one consumer saw of its assignment: index 0 is the subscribe response, i the GET after consume i. */
     record Observation(int index, int generation, Set<Integer> partitions, long sentNanos, long receivedNanos)
-            implements AssignmentSeen {}
+            implements StableWindows.Seen {}
 
     /** One record processed by a consumer, delivered by its consume number {@code consume} (from 1). */
-    record Delivery(String consumerId, int consume, int partition, long offset, String value) {}
+    record Delivery(String consumerId, int consume, int partition, long offset, String value)
+            implements StableWindows.Received {}
 
     /** Everything the clients saw, shared by all threads. */
     static final class Journal {
@@ -328,7 +328,22 @@ class ConsumerConcurrencyIT {
         List<String> violations = new ArrayList<>();
         checkValuesAndAtLeastOnce(journal, violations);
         checkGenerations(journal, violations);
-        checkStableWindows(journal, violations);
+        // Inside a stable window a consumer also receives only partitions it owns.
+        journal.windowChecks.addAndGet(StableWindows.check(
+                journal.processed,
+                journal.observations,
+                delivery -> "",
+                (delivery, before, after, found) -> {
+                    if (before != null
+                            && after != null
+                            && before.generation() == after.generation()
+                            && !after.partitions().contains(delivery.partition())) {
+                        found.add("consumer " + delivery.consumerId() + " consume " + delivery.consume()
+                                + " returned partition " + delivery.partition() + " it did not own in generation "
+                                + after.generation());
+                    }
+                },
+                violations));
         assertThat(violations)
                 .as("violations (seed %d, replay with -Dtakhin.test.seed=%d)", seed, seed)
                 .isEmpty();
@@ -377,61 +392,6 @@ class ConsumerConcurrencyIT {
                     }
                 }
             }
-        });
-    }
-
-    /**
-     * Inside a stable window (observations before and after with one generation, the partition
-     * owned in both), a consumer only receives owned partitions, and the offsets it receives of a
-     * partition are consecutive: no gap, no duplicate, no going back. Within one response they are
-     * always consecutive.
-     */
-    private static void checkStableWindows(Journal journal, List<String> violations) {
-        Map<String, Map<Integer, List<Delivery>>> byConsumer = new LinkedHashMap<>();
-        for (Delivery delivery : journal.processed) {
-            byConsumer
-                    .computeIfAbsent(delivery.consumerId(), id -> new TreeMap<>())
-                    .computeIfAbsent(delivery.consume(), c -> new ArrayList<>())
-                    .add(delivery);
-        }
-        byConsumer.forEach((consumerId, byConsume) -> {
-            Map<Integer, Observation> observations = journal.observations.getOrDefault(consumerId, Map.of());
-            // Per partition: the last delivered offset and the consume that delivered it.
-            Map<Integer, long[]> last = new HashMap<>();
-            byConsume.forEach((consume, deliveries) -> {
-                Observation before = observations.get(consume - 1);
-                Observation after = observations.get(consume);
-                Map<Integer, Long> previousInResponse = new HashMap<>();
-                for (Delivery delivery : deliveries) {
-                    int partition = delivery.partition();
-                    Long previous = previousInResponse.put(partition, delivery.offset());
-                    if (previous != null && delivery.offset() != previous + 1) {
-                        violations.add("consumer " + consumerId + " consume " + consume + ": partition " + partition
-                                + " offsets " + previous + " then " + delivery.offset() + " in one response");
-                    }
-                    if (before != null
-                            && after != null
-                            && before.generation() == after.generation()
-                            && !after.partitions().contains(partition)) {
-                        violations.add("consumer " + consumerId + " consume " + consume + " returned partition "
-                                + partition + " it did not own in generation " + after.generation());
-                    }
-                    long[] seen = last.get(partition);
-                    boolean stable = previous == null
-                            && seen != null
-                            && AssignmentSeen.stableBetween(observations, (int) seen[1], consume, partition);
-                    if (stable) {
-                        journal.windowChecks.incrementAndGet();
-                    }
-                    if (stable && delivery.offset() != seen[0] + 1) {
-                        violations.add("consumer " + consumerId + " partition " + partition + ": offset "
-                                + delivery.offset() + " after " + seen[0] + " within one tenure (consumes "
-                                + seen[1] + " to " + consume + ", one generation)"
-                                + (delivery.offset() <= seen[0] ? ": processed twice" : ": skipped records"));
-                    }
-                    last.put(partition, new long[] {delivery.offset(), consume});
-                }
-            });
         });
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,10 +105,11 @@ class KafkaFailoverIT {
     private static final Duration ADMIN_CALL = Duration.ofSeconds(5);
 
     /** One record processed by a member: its consume number {@code consume} (from 1) delivered it. */
-    record Delivery(String consumerId, int consume, int partition, long offset, String value, long nanos) {}
+    record Delivery(String consumerId, int consume, int partition, long offset, String value, long nanos)
+            implements StableWindows.Received {}
 
     /** What a member saw of its assignment: index 0 is the subscribe response, i the GET after consume i. */
-    record Observation(int generation, Set<Integer> partitions) implements AssignmentSeen {}
+    record Observation(int generation, Set<Integer> partitions) implements StableWindows.Seen {}
 
     /** A commit answered 200: the request was sent at {@code sentNanos}, its answer read at {@code ackNanos}. */
     record Ack(String consumerId, int partition, long offset, long sentNanos, long ackNanos) {}
@@ -684,7 +684,12 @@ class KafkaFailoverIT {
         checkValues(journal, violations);
         checkNoCommitLost(journal, window, violations);
         checkSamplesNeverGoBack(journal, window, violations);
-        checkStableWindows(journal, violations);
+        journal.windowChecks.addAndGet(StableWindows.check(
+                journal.processed,
+                journal.observations,
+                delivery -> ", received at " + journal.clock(delivery.nanos()),
+                (delivery, before, after, found) -> {},
+                violations));
         if (journal.resubscribes.get() > 0) {
             violations.add(journal.resubscribes.get() + " consumers vanished (404) and had to subscribe again");
         }
@@ -820,50 +825,6 @@ class KafkaFailoverIT {
                 }
             }
         }
-    }
-
-    /**
-     * While a member keeps a partition in one generation (observations before and after, one
-     * generation, the partition owned in all), the offsets it receives of it are consecutive: no
-     * duplicate, no gap. Within one response they always are.
-     */
-    private static void checkStableWindows(Journal journal, List<String> violations) {
-        Map<String, Map<Integer, List<Delivery>>> byConsumer = new LinkedHashMap<>();
-        for (Delivery delivery : journal.processed) {
-            byConsumer
-                    .computeIfAbsent(delivery.consumerId(), id -> new TreeMap<>())
-                    .computeIfAbsent(delivery.consume(), c -> new ArrayList<>())
-                    .add(delivery);
-        }
-        byConsumer.forEach((consumerId, byConsume) -> {
-            Map<Integer, Observation> observations = journal.observations.getOrDefault(consumerId, Map.of());
-            Map<Integer, long[]> last = new HashMap<>(); // partition: last offset, its consume
-            byConsume.forEach((consume, deliveries) -> {
-                Map<Integer, Long> previousInResponse = new HashMap<>();
-                for (Delivery delivery : deliveries) {
-                    int partition = delivery.partition();
-                    Long previous = previousInResponse.put(partition, delivery.offset());
-                    if (previous != null && delivery.offset() != previous + 1) {
-                        violations.add("consumer " + consumerId + " consume " + consume + ": partition " + partition
-                                + " offsets " + previous + " then " + delivery.offset() + " in one response");
-                    }
-                    long[] seen = last.get(partition);
-                    boolean stable = previous == null
-                            && seen != null
-                            && AssignmentSeen.stableBetween(observations, (int) seen[1], consume, partition);
-                    if (stable) {
-                        journal.windowChecks.incrementAndGet();
-                        if (delivery.offset() != seen[0] + 1) {
-                            violations.add("consumer " + consumerId + " partition " + partition + ": offset "
-                                    + delivery.offset() + " after " + seen[0] + " in one generation (consumes "
-                                    + seen[1] + " to " + consume + ", delivered at " + journal.clock(delivery.nanos())
-                                    + ")" + (delivery.offset() <= seen[0] ? ": delivered twice" : ": skipped records"));
-                        }
-                    }
-                    last.put(partition, new long[] {delivery.offset(), consume});
-                }
-            });
-        });
     }
 
     // ---- reporting -------------------------------------------------------------------------------
