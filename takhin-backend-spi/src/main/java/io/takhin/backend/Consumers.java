@@ -9,4 +9,10 @@ public interface Consumers {
      * @throws io.takhin.common.TakhinException {@code topic_not_found} naming the first missing topic
      */
     ConsumerHandle subscribe(SubscribeRequest request);
+
+    /**
+     * Registers the work to do on fetches this backend prepares before their polls arrive (B4).
+     * Called once, at startup, before any subscribe; a backend that prepares nothing ignores it.
+     */
+    default void prepareWith(FetchPreparer preparer) {}
 }

@@ -1,6 +1,7 @@
 package io.takhin.backend;
 
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The records one poll returns, readable without copying: {@link #forEach} hands out one reused
@@ -30,6 +31,15 @@ public interface Fetch {
      * or the response could not be built); the position stays. Exactly one of the two is called.
      */
     default void abandon() {}
+
+    /**
+     * The work a {@link FetchPreparer} did ahead on this fetch, handed to the one poll that claimed
+     * it; null if there is none (the backend prepares no fetches, or the work was not handed over in
+     * time). Each call after the first returns null. The caller owns the work from then on.
+     */
+    default FetchPreparer.@Nullable Work takePrepared() {
+        return null;
+    }
 
     /** Receives records. */
     @FunctionalInterface

@@ -9,6 +9,11 @@
  * B2. Results of a produce call come back in request order.
  * B3. Client errors are {@link io.takhin.common.TakhinException}s with a code; nothing here throws a
  *     checked exception.
+ * B4. A backend may take a poll's records before the poll arrives ({@link
+ *     io.takhin.backend.FetchPreparer}); then it runs the registered preparer's work for them on a
+ *     thread of its own (never the one that owns the consumer), hands that work to the one poll
+ *     that claims the records ({@link io.takhin.backend.Fetch#takePrepared}), and discards it
+ *     when it takes the records back instead. Work is never both handed out and discarded.
  *
  * <h2>Concurrency</h2>
  * Every interface here is thread-safe; callers may block (they run on virtual threads).

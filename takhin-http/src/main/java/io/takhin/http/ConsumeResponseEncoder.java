@@ -12,8 +12,10 @@ import java.util.Objects;
 
 /**
  * Writes a consume response body, {@code {"records":[...],"timestamp":now}}, straight from the
- * fetched bytes (H5's encoding): one pass adds up the exact size, a second writes into one array of
- * that size. No intermediate buffer, no copy of the body, no object per record.
+ * fetched bytes (H5's encoding): one pass adds up the exact size of the records, a second writes
+ * them into one array of that size plus room for the timestamp, which is written when the body is
+ * sent (H8: the records may be written ahead). No intermediate buffer, no copy of the body, no
+ * object per record.
  *
  * <p>It is the hottest code of a drain, so each record is a few block copies: the bytes up to the
  * offset are the same for every record of one partition and are built once; a timestamp equal to the
@@ -31,6 +33,9 @@ final class ConsumeResponseEncoder {
 
     private static final byte[] BODY_START = ascii("{\"records\":[");
     private static final byte[] BODY_END = ascii("],\"timestamp\":");
+    /** The end of a body: BODY_END, a timestamp of at most 20 characters, '}'. */
+    private static final int MAX_TAIL = BODY_END.length + 20 + 1;
+
     private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
     private static final byte[] KEY = ascii(",\"key\":");
     private static final byte[] VALUE = ascii(",\"value\":");
@@ -64,21 +69,70 @@ final class ConsumeResponseEncoder {
 
     private ConsumeResponseEncoder() {}
 
+    /** The exact bytes of the body of {@code fetch} sent at {@code nowMs}. */
     static byte[] encode(Fetch fetch, long nowMs) {
-        ConsumeResponseEncoder measure = new ConsumeResponseEncoder();
-        measure.body(fetch, nowMs);
-        ConsumeResponseEncoder write = new ConsumeResponseEncoder();
-        write.out = new byte[measure.position];
-        write.writing = true;
-        write.body(fetch, nowMs);
-        if (write.position != write.out.length) {
-            throw new IllegalStateException(
-                    "consume response measured " + write.out.length + " bytes but wrote " + write.position);
-        }
-        return write.out;
+        Body body = records(fetch);
+        int length = body.finish(nowMs);
+        return length == body.bytes.length ? body.bytes : Arrays.copyOf(body.bytes, length);
     }
 
-    private void body(Fetch fetch, long nowMs) {
+    /** The body of {@code fetch} but its timestamp, in an array with room for it. */
+    static Body records(Fetch fetch) {
+        return write(fetch, measure(fetch));
+    }
+
+    /** The array size {@link #write} needs for {@code fetch}: the records and the longest timestamp. */
+    static int measure(Fetch fetch) {
+        ConsumeResponseEncoder measure = new ConsumeResponseEncoder();
+        measure.writeRecords(fetch);
+        return measure.position + MAX_TAIL;
+    }
+
+    /** Writes the records of {@code fetch} into an array of {@code size}, which {@link #measure} gave. */
+    static Body write(Fetch fetch, int size) {
+        ConsumeResponseEncoder write = new ConsumeResponseEncoder();
+        write.out = new byte[size];
+        write.writing = true;
+        write.writeRecords(fetch);
+        if (write.position != size - MAX_TAIL) {
+            throw new IllegalStateException(
+                    "consume response measured " + (size - MAX_TAIL) + " bytes but wrote " + write.position);
+        }
+        return new Body(write.out, write.position);
+    }
+
+    /**
+     * A body whose records are written and whose timestamp, the time it is sent, is not yet: the
+     * records may be written ahead of their poll (H8).
+     */
+    static final class Body {
+        private final byte[] bytes;
+        private final int recordsEnd;
+
+        private Body(byte[] bytes, int recordsEnd) {
+            this.bytes = bytes;
+            this.recordsEnd = recordsEnd;
+        }
+
+        /** The array; the body is its first {@link #finish} bytes, the rest is unsent. */
+        byte[] bytes() {
+            return bytes;
+        }
+
+        /** Ends the body with {@code ],"timestamp":nowMs}}; returns the body's length. Call once. */
+        int finish(long nowMs) {
+            ConsumeResponseEncoder tail = new ConsumeResponseEncoder();
+            tail.out = bytes;
+            tail.writing = true;
+            tail.position = recordsEnd;
+            tail.put(BODY_END);
+            tail.number(nowMs, digits(nowMs));
+            tail.put((byte) '}');
+            return tail.position;
+        }
+    }
+
+    private void writeRecords(Fetch fetch) {
         put(BODY_START);
         boolean[] first = {true};
         fetch.forEach(record -> {
@@ -88,9 +142,6 @@ final class ConsumeResponseEncoder {
             first[0] = false;
             record(record);
         });
-        put(BODY_END);
-        number(nowMs, digits(nowMs));
-        put((byte) '}');
     }
 
     private void record(Fetch.RecordView record) {

@@ -55,16 +55,18 @@ final class ConsumerEndpoints {
                 session.pollDone();
                 throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
             }
-            byte[] body;
+            ConsumeResponseEncoder.Body body;
+            int length;
             try {
                 session.delivering();
-                body = encode(fetch, time.wallClockMs());
+                body = EncodeAhead.body(fetch);
+                length = body.finish(time.wallClockMs());
             } catch (RuntimeException e) {
                 fetch.abandon();
                 session.pollDone();
                 throw e;
             }
-            return Reply.json(200, body).withDelivery(delivered -> {
+            return Reply.json(200, body.bytes(), length).withDelivery(delivered -> {
                 if (delivered) {
                     fetch.advance();
                 } else {

@@ -125,7 +125,7 @@ final class TakhinHandler extends Handler.Abstract {
         for (Map.Entry<String, String> header : reply.headers().entrySet()) {
             headers.put(header.getKey(), header.getValue());
         }
-        headers.put(HttpHeader.CONTENT_LENGTH, (long) reply.body().length);
+        headers.put(HttpHeader.CONTENT_LENGTH, (long) reply.length());
         if (reply.status() == 413) {
             // The body was refused unread: say the connection closes, so no client sends its next
             // request on a connection Jetty is about to close (it cannot skip an unread body).
@@ -133,7 +133,7 @@ final class TakhinHandler extends Handler.Abstract {
         }
         Callback delivering =
                 reply.delivery() == Reply.Delivery.NONE ? callback : new DeliveringCallback(callback, reply.delivery());
-        response.write(true, ByteBuffer.wrap(reply.body()), delivering);
+        response.write(true, ByteBuffer.wrap(reply.body(), 0, reply.length()), delivering);
     }
 
     /** Tells the reply whether its bytes were written, then completes the exchange. */

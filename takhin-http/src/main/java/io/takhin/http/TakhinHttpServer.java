@@ -60,6 +60,8 @@ public final class TakhinHttpServer implements AutoCloseable {
         connector.setAcceptQueueSize(config.acceptQueueSize());
         server.addConnector(connector);
 
+        // H8: a backend that prepares fetches before their polls has them encoded then too.
+        backend.consumers().prepareWith(new EncodeAhead(EncodeAhead.DEFAULT_BUDGET_BYTES));
         TakhinHandler handler =
                 new TakhinHandler(Routes.router(backend, sessions, config), config.maxConcurrentRequests());
         server.setHandler(handler);

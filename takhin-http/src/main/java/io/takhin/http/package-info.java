@@ -40,6 +40,10 @@
  *     that closes it, or pipelines another request, ends the poll at once with no records, so records
  *     are never counted as delivered to a half-closed connection. The watch never reads, so pipelined
  *     bytes stay for Jetty's parser.
+ * H8. A consume response is the same bytes whether its records were encoded by its own request or
+ *     ahead of it ({@code EncodeAhead}, for a fetch the backend prepared: backend SPI B4); only
+ *     the trailing timestamp is always written at send time. Bodies encoded ahead and not yet sent
+ *     total at most {@code EncodeAhead.DEFAULT_BUDGET_BYTES}.
  *
  * <h2>Concurrency</h2>
  * Jetty's selector and acceptor threads are platform threads of a {@code QueuedThreadPool}; {@code

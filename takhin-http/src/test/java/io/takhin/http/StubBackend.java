@@ -43,7 +43,9 @@ final class StubBackend implements Backend {
 
     @Override
     public Consumers consumers() {
-        throw new UnsupportedOperationException("StubBackend has no consumers");
+        return request -> {
+            throw new UnsupportedOperationException("StubBackend has no consumers");
+        };
     }
 
     @Override

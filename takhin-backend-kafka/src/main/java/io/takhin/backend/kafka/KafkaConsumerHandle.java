@@ -3,6 +3,7 @@ package io.takhin.backend.kafka;
 import io.takhin.backend.Assignment;
 import io.takhin.backend.ConsumerHandle;
 import io.takhin.backend.Fetch;
+import io.takhin.backend.FetchPreparer;
 import io.takhin.backend.SeekTarget;
 import io.takhin.backend.SubscribeRequest;
 import io.takhin.common.ErrorCode;
@@ -53,9 +54,11 @@ import org.slf4j.LoggerFactory;
  * <p>The HTTP position of a partition is the next offset not yet written to the client; Kafka's own
  * position is further on, by what is buffered. A long poll is answered from the buffer; the records
  * stay there until the response is written ({@link KafkaFetch#advance}), so a response that never
- * reached its client is answered again with the same records. While no response is in flight the
- * thread prepares the next poll's records ({@link #prepared}); a consume that finds them claims them
- * without a command, so a draining client does not wait for the thread to finish a Kafka poll.
+ * reached its client is answered again with the same records. The thread prepares the next poll's
+ * records ({@link #prepared}), after those of the response in flight while it is being written; a
+ * consume that finds them claims them without a command once that response was written, so a
+ * draining client does not wait for the thread to finish a Kafka poll, and their encoding (started
+ * when they were prepared) overlaps the writing of the previous response.
  *
  * <p>Rebalances use Kafka's eager protocol by default: every member gives up all its partitions
  * and gets its new share in one round. A revocation waits for a response that is being written with
@@ -89,6 +92,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     private final String cluster;
     private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private final Executor completions;
+    /** Runs on each full prepared fetch, on a completions thread (B4); null if none registered. */
+    private final @Nullable FetchPreparer preparer;
+
     private final long commandTimeoutMs;
     private final Runnable onClosed;
     /** Run by {@link #close()} on the caller's thread once the consumer has left its group. */
@@ -140,6 +146,10 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private final Listener listener = new Listener();
 
+    /** The one command that changes no records: a poll that keeps a prepared fetch it can take. */
+    @FunctionalInterface
+    private interface ParkPoll extends Runnable {}
+
     private record PendingPoll(CompletableFuture<Fetch> result, int maxRecords, long maxBytes, long deadlineNanos) {}
 
     /** Starts the consumer's thread, which subscribes and joins the group. */
@@ -150,6 +160,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             KafkaTopicAdmin topicAdmin,
             String cluster,
             Executor completions,
+            @Nullable FetchPreparer preparer,
             long commandTimeoutMs,
             Runnable onClosed) {
         this.consumerId = request.consumerId();
@@ -157,6 +168,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         this.cluster = cluster;
         this.consumer = consumer;
         this.completions = completions;
+        this.preparer = preparer;
         this.commandTimeoutMs = commandTimeoutMs;
         this.onClosed = onClosed;
         this.earliestReset = request.autoOffsetReset() == SubscribeRequest.OffsetReset.EARLIEST;
@@ -240,12 +252,16 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         // queued command (a seek, say) comes first, so then the poll queues behind it.
         KafkaFetch ready = prepared;
         if (ready != null && !closed && commands.isEmpty() && ready.answers(maxRecords, maxBytes) && ready.claim()) {
+            wake(); // to prepare the records after these while they are being sent
             return CompletableFuture.completedFuture(ready);
         }
         CompletableFuture<Fetch> result = new CompletableFuture<>();
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
-        enqueue(() -> {
-            withdrawPrepared();
+        enqueue((ParkPoll) () -> {
+            KafkaFetch kept = prepared;
+            if (kept == null || !kept.answers(maxRecords, maxBytes)) {
+                withdrawPrepared(); // made for other limits
+            }
             lastMaxRecords = maxRecords;
             lastMaxBytes = maxBytes;
             pending = new PendingPoll(result, maxRecords, maxBytes, deadlineNanos);
@@ -533,7 +549,9 @@ final class KafkaConsumerHandle implements ConsumerHandle {
 
     private void runCommands() {
         for (Runnable command = commands.poll(); command != null; command = commands.poll()) {
-            withdrawPrepared(); // a command may change the buffers or positions it was taken from
+            if (!(command instanceof ParkPoll)) {
+                withdrawPrepared(); // a command may change the buffers or positions it was taken from
+            }
             settleDelivery();
             command.run();
         }
@@ -586,11 +604,22 @@ final class KafkaConsumerHandle implements ConsumerHandle {
             pending = null;
             return;
         }
-        withdrawPrepared();
         if (delivering != null) {
-            return; // the previous response is still being written; its records come first
+            prepareNext(); // the previous response is still being written; its records come first
+            return;
         }
-        KafkaFetch fetch = takeFetch(waiting.maxRecords(), waiting.maxBytes());
+        KafkaFetch ready = prepared;
+        KafkaFetch fetch;
+        if (ready != null && ready.answers(waiting.maxRecords(), waiting.maxBytes()) && ready.claim()) {
+            prepared = null; // with whatever work was done on it ahead (B4)
+            fetch = ready;
+        } else {
+            withdrawPrepared();
+            if (delivering != null) {
+                return; // a request claimed it after all: the next round answers this poll
+            }
+            fetch = takeFetch(waiting.maxRecords(), waiting.maxBytes(), null);
+        }
         if (fetch != null) {
             pending = null;
             delivering = fetch;
@@ -608,12 +637,25 @@ final class KafkaConsumerHandle implements ConsumerHandle {
     /**
      * Up to {@code maxRecords} buffered records of owned partitions whose keys and values total at
      * most {@code maxBytes} (one larger record alone is allowed), partitions in rotating order so a
-     * busy partition cannot starve the others; null if there are none.
+     * busy partition cannot starve the others; null if there are none. With {@code after} (the
+     * response in flight), the records that follow its own; null if the buffers no longer start
+     * with its records (a seek or revocation came after it).
      */
-    private @Nullable KafkaFetch takeFetch(int maxRecords, long maxBytes) {
+    private @Nullable KafkaFetch takeFetch(int maxRecords, long maxBytes, @Nullable KafkaFetch after) {
+        Map<TopicPartition, KafkaFetch.Span> skipped = after == null ? Map.of() : after.spans();
+        for (Map.Entry<TopicPartition, KafkaFetch.Span> entry : skipped.entrySet()) {
+            RecordBuffer buffer = buffers.get(entry.getKey());
+            Long position = positions.get(entry.getKey());
+            if (buffer == null
+                    || position == null
+                    || position != entry.getValue().fromOffset()
+                    || buffer.size() < entry.getValue().count()) {
+                return null;
+            }
+        }
         List<TopicPartition> order = new ArrayList<>();
         for (Map.Entry<TopicPartition, RecordBuffer> entry : buffers.entrySet()) {
-            if (!entry.getValue().isEmpty()) {
+            if (entry.getValue().size() > skip(skipped, entry.getKey())) {
                 order.add(entry.getKey());
             }
         }
@@ -624,7 +666,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         int start = Math.floorMod(rotation++, order.size());
         int available = 0;
         for (TopicPartition partition : order) {
-            available += buffers.get(partition).size();
+            available += buffers.get(partition).size() - skip(skipped, partition);
         }
         // Sized up front: growing a list of 10,000 records copied it a dozen times per response.
         List<ConsumerRecord<ByteBuffer, ByteBuffer>> taken = new ArrayList<>(Math.min(maxRecords, available));
@@ -634,9 +676,10 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         for (int i = 0; i < order.size() && taken.size() < maxRecords; i++) {
             TopicPartition partition = order.get((start + i) % order.size());
             RecordBuffer buffer = buffers.get(partition);
+            KafkaFetch.Span before = skipped.get(partition);
             long next = -1;
             int count = 0;
-            for (int at = 0; at < buffer.size(); at++) {
+            for (int at = before == null ? 0 : before.count(); at < buffer.size(); at++) {
                 int size = buffer.recordSize(at);
                 if (taken.size() >= maxRecords || (size > bytesLeft && !taken.isEmpty())) {
                     full = true;
@@ -648,25 +691,38 @@ final class KafkaConsumerHandle implements ConsumerHandle {
                 count++;
             }
             if (count > 0) {
-                spans.put(partition, new KafkaFetch.Span(position(partition), next, count));
+                long from = before == null ? position(partition) : before.nextOffset();
+                spans.put(partition, new KafkaFetch.Span(from, next, count));
             }
         }
         full |= taken.size() >= maxRecords;
         // Once the response is written or abandoned the loop wakes, settles it and prepares the next
         // poll's records while the client reads this one.
-        return new KafkaFetch(taken, spans, this::wake, maxRecords, maxBytes, full);
+        return new KafkaFetch(taken, spans, this::wake, maxRecords, maxBytes, full, after);
+    }
+
+    private static int skip(Map<TopicPartition, KafkaFetch.Span> skipped, TopicPartition partition) {
+        KafkaFetch.Span span = skipped.get(partition);
+        return span == null ? 0 : span.count();
     }
 
     /** Applies the outcome of the response being written, once it is known. */
     private void settleDelivery() {
-        adoptClaimed();
         KafkaFetch fetch = delivering;
-        if (fetch == null || !fetch.settled().isDone()) {
-            return;
+        if (fetch != null && fetch.settled().isDone()) {
+            delivering = null;
+            applyDelivery(fetch);
         }
-        delivering = null;
+        adoptClaimed();
+    }
+
+    /** Drops the records of a written response and moves the positions past them. */
+    private void applyDelivery(KafkaFetch fetch) {
         if (!fetch.settled().join()) {
-            return; // not written: the records stay buffered and are sent again
+            // Not written: the records stay buffered and are sent again, so the fetch prepared to
+            // follow them (which no request could claim) is taken back.
+            withdrawPrepared();
+            return;
         }
         fetch.spans().forEach((partition, span) -> {
             RecordBuffer buffer = buffers.get(partition);
@@ -787,8 +843,22 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         KafkaFetch ready = prepared;
         if (ready != null && ready.claimed()) {
             prepared = null;
-            delivering = ready;
+            deliver(ready);
         }
+    }
+
+    /**
+     * A claimed fetch is the response in flight now. If it was prepared while another was being
+     * written, that one was written before the claim (KafkaFetch.claim), so its outcome is applied
+     * first.
+     */
+    private void deliver(KafkaFetch claimed) {
+        KafkaFetch before = delivering;
+        if (before != null) {
+            delivering = null;
+            applyDelivery(before);
+        }
+        delivering = claimed;
     }
 
     /** Takes the prepared fetch back before its records may change; one a request won is adopted. */
@@ -797,28 +867,34 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         if (ready != null) {
             prepared = null;
             if (!ready.withdraw()) {
-                delivering = ready;
+                deliver(ready);
             }
         }
     }
 
     /**
-     * With no response in flight and no poll parked, takes the records the next poll (with the last
-     * poll's limits) would get, so its request can claim them without waiting for this thread; taken
-     * again while the buffer grows and the prepared fetch is not yet full.
+     * Takes the records the next poll (with the last poll's limits) would get, so its request can
+     * claim them without waiting for this thread: after the records of the response in flight, if
+     * there is one, so their encoding overlaps its writing. Taken again while the buffer grows and
+     * the prepared fetch is not yet full.
      */
     private void prepareNext() {
         adoptClaimed();
-        if (pending != null || delivering != null || lastMaxRecords < 0 || rebalancing || closed) {
-            return;
+        if ((pending != null && delivering == null) || lastMaxRecords < 0 || rebalancing || closed) {
+            return; // a parked poll with nothing in flight is answered instead
         }
         KafkaFetch ready = prepared;
-        if (ready != null && (ready.full() || ready.recordCount() >= bufferedRecords())) {
+        int inFlight = delivering == null ? 0 : delivering.recordCount();
+        if (ready != null && (ready.full() || ready.recordCount() >= bufferedRecords() - inFlight)) {
             return; // nothing more to add
         }
         withdrawPrepared();
-        if (delivering == null) {
-            prepared = takeFetch(lastMaxRecords, lastMaxBytes);
+        KafkaFetch next = takeFetch(lastMaxRecords, lastMaxBytes, delivering);
+        prepared = next;
+        // Only a full fetch is final: one that may still grow would be taken again, its work lost.
+        FetchPreparer work = preparer;
+        if (next != null && next.full() && work != null) {
+            completions.execute(() -> next.prepare(work));
         }
     }
 

@@ -3,6 +3,7 @@ package io.takhin.backend.kafka;
 import io.takhin.backend.Assignment;
 import io.takhin.backend.ConsumerHandle;
 import io.takhin.backend.Consumers;
+import io.takhin.backend.FetchPreparer;
 import io.takhin.backend.SubscribeRequest;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates one {@link KafkaConsumerHandle} per HTTP consumer and remembers the live ones, for group
@@ -36,6 +38,9 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
     private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
 
     private final TopicDirectory directory;
+    /** Set once at startup, before any subscribe (B4). */
+    private volatile @Nullable FetchPreparer preparer;
+
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
@@ -47,6 +52,11 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
         this.topics = topics;
         this.directory = directory;
         this.availability = availability;
+    }
+
+    @Override
+    public void prepareWith(FetchPreparer preparer) {
+        this.preparer = preparer;
     }
 
     @Override
@@ -67,6 +77,7 @@ final class KafkaConsumers implements Consumers, AutoCloseable {
                 topics,
                 config.bootstrapServers(),
                 completions,
+                preparer,
                 config.consumerMillis(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG) + 5_000,
                 () -> live.remove(consumerId));
         // A departure rebalances the rest of the group now, and close answers once it has (K7).

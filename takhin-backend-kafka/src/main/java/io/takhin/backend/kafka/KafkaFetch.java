@@ -1,11 +1,13 @@
 package io.takhin.backend.kafka;
 
 import io.takhin.backend.Fetch;
+import io.takhin.backend.FetchPreparer;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -17,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * moves the positions. {@link #settled()} completes on advance or abandon, which is what a
  * revocation waits for (K3). The record list is read by the request's thread only. A fetch the
  * consumer's thread prepared ahead of the next poll is handed out once, by {@link #claim} or
- * {@link #withdraw}, whichever comes first.
+ * {@link #withdraw}, whichever comes first; the preparer's work on it (B4) likewise goes once, to
+ * {@link #takePrepared} or to its discard.
  */
 final class KafkaFetch implements Fetch {
     /** Where the fetch starts and ends on one partition, and how many records it has there. */
@@ -26,6 +29,10 @@ final class KafkaFetch implements Fetch {
     private static final int PREPARED = 0;
     private static final int CLAIMED = 1;
     private static final int WITHDRAWN = 2;
+    /** No work can be handed over any more. */
+    private static final Object SEALED = new Object();
+    /** What a fetch that follows no response in flight waits for: nothing. */
+    private static final CompletableFuture<Boolean> WRITTEN = CompletableFuture.completedFuture(true);
 
     private final List<ConsumerRecord<ByteBuffer, ByteBuffer>> records;
     private final Map<TopicPartition, Span> spans;
@@ -34,7 +41,17 @@ final class KafkaFetch implements Fetch {
     private final long maxBytes;
     private final boolean full;
     private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
+    /**
+     * The outcome of the response this fetch's records follow: a fetch prepared while that one was
+     * still being written may be claimed only once it was (K1). Only the outcome is kept, so a chain
+     * of fetches never holds earlier fetches' records.
+     */
+    private final CompletableFuture<Boolean> follows;
+
     private final AtomicInteger state = new AtomicInteger(PREPARED);
+    /** Null, then the preparer's work once handed over, then {@link #SEALED}: taken or discarded. */
+    private final AtomicReference<@Nullable Object> work = new AtomicReference<>();
+
     private final View view = new View();
 
     /**
@@ -47,13 +64,15 @@ final class KafkaFetch implements Fetch {
             Runnable wakeOwner,
             int maxRecords,
             long maxBytes,
-            boolean full) {
+            boolean full,
+            @Nullable KafkaFetch after) {
         this.records = records; // handed over by the consumer's thread, never changed afterwards
         this.spans = Map.copyOf(spans);
         this.wakeOwner = wakeOwner;
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
         this.full = full;
+        this.follows = after == null ? WRITTEN : after.settled;
     }
 
     /** Whether a poll of these limits may be answered with this fetch. */
@@ -67,15 +86,52 @@ final class KafkaFetch implements Fetch {
 
     /**
      * A prepared fetch is handed out exactly once: to the request that claims it, or back to the
-     * consumer's thread that withdraws it (K1). Returns whether this call won.
+     * consumer's thread that withdraws it (K1); not before the response it follows was written.
+     * Returns whether this call won.
      */
     boolean claim() {
-        return state.compareAndSet(PREPARED, CLAIMED);
+        return follows.getNow(false) && state.compareAndSet(PREPARED, CLAIMED);
     }
 
     /** The consumer's thread takes a prepared fetch back; false if a request claimed it first. */
     boolean withdraw() {
-        return state.compareAndSet(PREPARED, WITHDRAWN);
+        if (!state.compareAndSet(PREPARED, WITHDRAWN)) {
+            return false;
+        }
+        discardWork();
+        return true;
+    }
+
+    /**
+     * Runs {@code preparer}'s work on this prepared fetch, on the calling thread (not the consumer's
+     * own). Skipped once the fetch is claimed or withdrawn; work that comes too late to be handed
+     * over is discarded unrun.
+     */
+    void prepare(FetchPreparer preparer) {
+        if (state.get() != PREPARED) {
+            return;
+        }
+        FetchPreparer.Work prepared = preparer.prepare(this);
+        if (prepared == null) {
+            return;
+        }
+        if (work.compareAndSet(null, prepared)) {
+            prepared.run();
+        } else {
+            prepared.discard();
+        }
+    }
+
+    @Override
+    public FetchPreparer.@Nullable Work takePrepared() {
+        return work.getAndSet(SEALED) instanceof FetchPreparer.Work taken ? taken : null;
+    }
+
+    /** Work nobody took: the fetch was withdrawn, or settled without its poll taking it. */
+    private void discardWork() {
+        if (work.getAndSet(SEALED) instanceof FetchPreparer.Work untaken) {
+            untaken.discard();
+        }
     }
 
     boolean claimed() {
@@ -99,12 +155,14 @@ final class KafkaFetch implements Fetch {
 
     @Override
     public void advance() {
+        discardWork();
         settled.complete(true);
         wakeOwner.run();
     }
 
     @Override
     public void abandon() {
+        discardWork();
         settled.complete(false);
         wakeOwner.run();
     }

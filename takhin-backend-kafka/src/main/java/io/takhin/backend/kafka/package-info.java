@@ -14,11 +14,14 @@
  * K1. A KafkaConsumer and its buffers are used by exactly one thread, its own; requests reach it as
  *     commands queued in arrival order and a blocked poll is woken with {@code wakeup()}. No lock is
  *     held across a poll, and the thread never stops polling while the member lives, so group
- *     membership stays healthy however long the HTTP client is away. One shortcut: while no
- *     response is in flight the thread prepares the next poll's records, and a poll with the same
- *     limits and no command queued before it claims them at once; a prepared fetch goes to exactly
- *     one side (a compare-and-set), and the thread takes it back before anything that could change
- *     those records or their partitions runs (a command, a parked poll, a revocation).
+ *     membership stays healthy however long the HTTP client is away. One shortcut: the thread
+ *     prepares the next poll's records (after those of the response in flight, if there is one),
+ *     and a poll with the same limits and no command queued before it claims them at once, but
+ *     only once the response they follow was written. A prepared fetch goes to exactly one side (a
+ *     compare-and-set); the thread takes it back before anything that could change those records or
+ *     their partitions runs (a command other than a poll, a poll with other limits, a revocation,
+ *     close), and when the response it follows was not written, so that one's records go first.
+ *     Its encoding is started at once on another thread (backend SPI B4).
  * K2. A consumer buffers at most {@code BUFFER_LIMIT_BYTES} of records (plus one poll's worth),
  *     counted as their heap: keys, values and a fixed estimate per record; above it its partitions
  *     are paused, not its loop. Keys and values are Kafka's slices of the fetched bytes, not copies,
