@@ -69,13 +69,6 @@ final class ConsumeResponseEncoder {
 
     private ConsumeResponseEncoder() {}
 
-    /** The exact bytes of the body of {@code fetch} sent at {@code nowMs}. */
-    static byte[] encode(Fetch fetch, long nowMs) {
-        Body body = records(fetch);
-        int length = body.finish(nowMs);
-        return length == body.bytes.length ? body.bytes : Arrays.copyOf(body.bytes, length);
-    }
-
     /** The body of {@code fetch} but its timestamp, in an array with room for it. */
     static Body records(Fetch fetch) {
         return write(fetch, measure(fetch));

@@ -55,18 +55,16 @@ final class ConsumerEndpoints {
                 session.pollDone();
                 throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
             }
-            ConsumeResponseEncoder.Body body;
-            int length;
+            Reply reply;
             try {
                 session.delivering();
-                body = EncodeAhead.body(fetch);
-                length = body.finish(time.wallClockMs());
+                reply = records(fetch, time.wallClockMs());
             } catch (RuntimeException e) {
                 fetch.abandon();
                 session.pollDone();
                 throw e;
             }
-            return Reply.json(200, body.bytes(), length).withDelivery(delivered -> {
+            return reply.withDelivery(delivered -> {
                 if (delivered) {
                     fetch.advance();
                 } else {
@@ -77,9 +75,14 @@ final class ConsumerEndpoints {
         });
     }
 
-    /** {"records": [...], "timestamp": now}; keys and values base64 from the stored bytes. */
-    static byte[] encode(Fetch fetch, long nowMs) {
-        return ConsumeResponseEncoder.encode(fetch, nowMs);
+    /**
+     * 200 {"records": [...], "timestamp": now}; keys and values base64 from the stored bytes, the
+     * records encoded ahead if the backend prepared the fetch (H8).
+     */
+    static Reply records(Fetch fetch, long nowMs) {
+        ConsumeResponseEncoder.Body body = EncodeAhead.body(fetch);
+        int length = body.finish(nowMs);
+        return Reply.json(200, body.bytes(), length);
     }
 
     /** POST /api/consumers/{id}/commit: explicit offsets, or every current position for an empty body. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The consume response body (contract §1) as {@link ConsumerEndpoints#encode} writes it from a
+ * The consume response body (contract §1) as {@link ConsumerEndpoints#records} writes it from a
  * {@link Fetch}: every field, base64 of exactly the record's bytes whatever buffer holds them, null
  * keys and values, headers as a name to UTF-8 value map.
  */
@@ -248,8 +248,14 @@ class ConsumerEncodingTest {
         return new StoredRecord("orders", 0, offset, 1_704_537_600_000L + offset, key, value, List.of());
     }
 
+    /** The bytes a consume sends for {@code fetch} at {@code nowMs}. */
+    static byte[] encode(Fetch fetch, long nowMs) {
+        Reply reply = ConsumerEndpoints.records(fetch, nowMs);
+        return Arrays.copyOf(reply.body(), reply.length());
+    }
+
     private static JsonNode encodeToTree(Fetch fetch) throws IOException {
-        return MAPPER.readTree(ConsumerEndpoints.encode(fetch, NOW_MS));
+        return MAPPER.readTree(encode(fetch, NOW_MS));
     }
 
     @Test
@@ -263,7 +269,7 @@ class ConsumerEncodingTest {
                 utf8("v"),
                 List.of(Map.entry("a", utf8("1")), Map.entry("b", utf8("x")), Map.entry("a", utf8("2"))));
 
-        byte[] body = ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP, repeated), NOW_MS);
+        byte[] body = encode(new InMemoryFetch(Layout.HEAP, repeated), NOW_MS);
 
         String json = new String(body, java.nio.charset.StandardCharsets.UTF_8);
         assertThat(json).contains("\"headers\":{\"a\":\"2\",\"b\":\"x\"}");
@@ -271,7 +277,7 @@ class ConsumerEncodingTest {
 
     @Test
     void encode_emptyFetch_writesNoRecordsAndTheServerTime() {
-        byte[] body = ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP), NOW_MS);
+        byte[] body = encode(new InMemoryFetch(Layout.HEAP), NOW_MS);
 
         assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("{\"records\":[],\"timestamp\":1704537600500}");
     }
@@ -289,7 +295,7 @@ class ConsumerEncodingTest {
                         utf8("{\"amount\":99.99}"),
                         List.of(Map.entry("source", utf8("api")))));
 
-        byte[] body = ConsumerEndpoints.encode(fetch, NOW_MS);
+        byte[] body = encode(fetch, NOW_MS);
 
         assertThat(new String(body, StandardCharsets.UTF_8))
                 .isEqualTo("{\"records\":[{\"topic\":\"orders\",\"partition\":0,\"offset\":0,"
@@ -540,8 +546,7 @@ class ConsumerEncodingTest {
         new Random(7).nextBytes(value);
 
         String body = new String(
-                ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP, record(0, null, value)), NOW_MS),
-                StandardCharsets.UTF_8);
+                encode(new InMemoryFetch(Layout.HEAP, record(0, null, value)), NOW_MS), StandardCharsets.UTF_8);
 
         assertThat(body).contains("\"value\":\"" + base64(value) + "\"").doesNotContain("\\n", "\\r");
     }
@@ -569,15 +574,14 @@ class ConsumerEncodingTest {
         // The position moves only once the response was written (H5), which encode knows nothing of.
         var fetch = new InMemoryFetch(Layout.HEAP, record(0, utf8("k"), utf8("v")));
 
-        ConsumerEndpoints.encode(fetch, NOW_MS);
+        encode(fetch, NOW_MS);
 
         assertThat(fetch.advances()).isZero();
     }
 
     @Test
     void encode_serverTime_isTheGivenClock() throws IOException {
-        JsonNode body = MAPPER.readTree(
-                ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP, record(0, null, utf8("v"))), 42L));
+        JsonNode body = MAPPER.readTree(encode(new InMemoryFetch(Layout.HEAP, record(0, null, utf8("v"))), 42L));
 
         assertThat(body.get("timestamp").asLong()).isEqualTo(42L);
         assertThat(body.get("records").get(0).get("timestamp").asLong()).isEqualTo(1_704_537_600_000L);

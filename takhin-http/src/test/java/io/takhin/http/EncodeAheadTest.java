@@ -9,10 +9,9 @@ import io.takhin.http.ConsumerEncodingTest.Layout;
 import io.takhin.http.ConsumerEncodingTest.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +20,17 @@ class EncodeAheadTest {
     private static final long NOW_MS = 1_704_537_600_500L;
     private static final long BUDGET = 1024 * 1024;
 
-    /** A fetch as a backend prepares it: its work handed over once, then taken once (B4). */
+    /** A fetch as a backend prepares it: its work from {@code ahead} handed over, taken once (B4). */
     private static final class PreparedFetch implements Fetch {
         private final InMemoryFetch records;
-        private final AtomicReference<FetchPreparer.@Nullable Work> work = new AtomicReference<>();
+        /** The work the backend handed over; run by each test as the backend would. */
+        private final FetchPreparer.Work work;
 
-        PreparedFetch(List<StoredRecord> records) {
-            this.records = new InMemoryFetch(Layout.HEAP_WITH_ARRAY_OFFSET, records);
+        private final AtomicBoolean taken = new AtomicBoolean();
+
+        PreparedFetch(EncodeAhead ahead, int count) {
+            this.records = new InMemoryFetch(Layout.HEAP_WITH_ARRAY_OFFSET, records(count));
+            this.work = ahead.prepare(this);
         }
 
         @Override
@@ -45,7 +48,7 @@ class EncodeAheadTest {
 
         @Override
         public FetchPreparer.@Nullable Work takePrepared() {
-            return work.getAndSet(null);
+            return taken.compareAndSet(false, true) ? work : null;
         }
     }
 
@@ -61,26 +64,21 @@ class EncodeAheadTest {
         return records;
     }
 
-    private static byte[] sent(ConsumeResponseEncoder.Body body, long nowMs) {
-        int length = body.finish(nowMs);
-        return Arrays.copyOf(body.bytes(), length);
+    /** The bytes a consume of {@code count} such records sends when nothing was encoded ahead. */
+    private static byte[] encodedByThePoll(int count) {
+        return ConsumerEncodingTest.encode(new InMemoryFetch(Layout.HEAP, records(count)), NOW_MS);
     }
 
     @Test
     void body_encodedAheadOnAnotherThread_isTheBytesItsPollWouldHaveEncoded() throws InterruptedException {
         EncodeAhead ahead = new EncodeAhead(BUDGET);
-        PreparedFetch fetch = new PreparedFetch(records(200));
-        FetchPreparer.Work work = ahead.prepare(fetch);
-        fetch.work.set(work);
-        Thread backend = Thread.ofVirtual().start(work);
-        backend.join();
+        PreparedFetch fetch = new PreparedFetch(ahead, 200);
+        Thread.ofVirtual().start(fetch.work).join();
 
-        byte[] body = sent(EncodeAhead.body(fetch), NOW_MS);
+        byte[] body = ConsumerEncodingTest.encode(fetch, NOW_MS);
 
         assertThat(new String(body, StandardCharsets.UTF_8))
-                .isEqualTo(new String(
-                        ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP, records(200)), NOW_MS),
-                        StandardCharsets.UTF_8));
+                .isEqualTo(new String(encodedByThePoll(200), StandardCharsets.UTF_8));
         assertThat(ahead.availableBytes())
                 .as("taken: the budget is whole again")
                 .isEqualTo(BUDGET);
@@ -89,36 +87,32 @@ class EncodeAheadTest {
     @Test
     void body_takenWhileTheWorkStillRuns_waitsForItAndSendsTheSameBytes() throws InterruptedException {
         EncodeAhead ahead = new EncodeAhead(BUDGET);
-        PreparedFetch fetch = new PreparedFetch(records(5_000));
-        FetchPreparer.Work work = ahead.prepare(fetch);
-        fetch.work.set(work);
-        Thread backend = Thread.ofVirtual().start(work);
+        PreparedFetch fetch = new PreparedFetch(ahead, 5_000);
+        Thread backend = Thread.ofVirtual().start(fetch.work);
 
-        byte[] body = sent(EncodeAhead.body(fetch), NOW_MS);
+        byte[] body = ConsumerEncodingTest.encode(fetch, NOW_MS);
         backend.join();
 
-        assertThat(body).isEqualTo(ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP, records(5_000)), NOW_MS));
+        assertThat(body).isEqualTo(encodedByThePoll(5_000));
         assertThat(ahead.availableBytes()).isEqualTo(BUDGET);
     }
 
     @Test
     void body_largerThanTheBudget_isNotEncodedAheadButByItsPoll() {
         EncodeAhead ahead = new EncodeAhead(100);
-        PreparedFetch fetch = new PreparedFetch(records(50));
-        FetchPreparer.Work work = ahead.prepare(fetch);
-        fetch.work.set(work);
-        work.run();
+        PreparedFetch fetch = new PreparedFetch(ahead, 50);
+        fetch.work.run();
         assertThat(ahead.availableBytes()).as("nothing held: it did not fit").isEqualTo(100);
 
-        byte[] body = sent(EncodeAhead.body(fetch), NOW_MS);
+        byte[] body = ConsumerEncodingTest.encode(fetch, NOW_MS);
 
-        assertThat(body).isEqualTo(ConsumerEndpoints.encode(new InMemoryFetch(Layout.HEAP, records(50)), NOW_MS));
+        assertThat(body).isEqualTo(encodedByThePoll(50));
     }
 
     @Test
     void discard_ofAnEncodedBodyNoPollTook_returnsItsBudget() {
         EncodeAhead ahead = new EncodeAhead(BUDGET);
-        FetchPreparer.Work work = ahead.prepare(new PreparedFetch(records(100)));
+        FetchPreparer.Work work = new PreparedFetch(ahead, 100).work;
         work.run();
         assertThat(ahead.availableBytes()).as("held while waiting for its poll").isLessThan(BUDGET);
 
@@ -130,7 +124,7 @@ class EncodeAheadTest {
     @Test
     void run_afterDiscard_holdsNoBudget() {
         EncodeAhead ahead = new EncodeAhead(BUDGET);
-        FetchPreparer.Work work = ahead.prepare(new PreparedFetch(records(100)));
+        FetchPreparer.Work work = new PreparedFetch(ahead, 100).work;
 
         work.discard();
         work.run();
@@ -140,11 +134,10 @@ class EncodeAheadTest {
 
     @Test
     void budget_isSharedByAllBodiesWaitingForTheirPolls() {
-        PreparedFetch first = new PreparedFetch(records(100));
-        int size = ConsumeResponseEncoder.measure(first);
+        int size = ConsumeResponseEncoder.measure(new InMemoryFetch(Layout.HEAP, records(100)));
         EncodeAhead ahead = new EncodeAhead(size + size / 2);
-        FetchPreparer.Work firstWork = ahead.prepare(first);
-        FetchPreparer.Work secondWork = ahead.prepare(new PreparedFetch(records(100)));
+        FetchPreparer.Work firstWork = new PreparedFetch(ahead, 100).work;
+        FetchPreparer.Work secondWork = new PreparedFetch(ahead, 100).work;
 
         firstWork.run();
         secondWork.run();
