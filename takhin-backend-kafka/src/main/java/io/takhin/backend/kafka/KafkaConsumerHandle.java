@@ -251,7 +251,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         // The fast path: records this thread prepared for a poll like this one, claimed at once. A
         // queued command (a seek, say) comes first, so then the poll queues behind it.
         KafkaFetch ready = prepared;
-        if (ready != null && !closed && commands.isEmpty() && ready.answers(maxRecords, maxBytes) && ready.claim()) {
+        if (ready != null && !closed && commands.isEmpty() && ready.claim(maxRecords, maxBytes)) {
             wake(); // to prepare the records after these while they are being sent
             return CompletableFuture.completedFuture(ready);
         }
@@ -610,7 +610,7 @@ final class KafkaConsumerHandle implements ConsumerHandle {
         }
         KafkaFetch ready = prepared;
         KafkaFetch fetch;
-        if (ready != null && ready.answers(waiting.maxRecords(), waiting.maxBytes()) && ready.claim()) {
+        if (ready != null && ready.claim(waiting.maxRecords(), waiting.maxBytes())) {
             prepared = null; // with whatever work was done on it ahead (B4)
             fetch = ready;
         } else {

@@ -85,12 +85,12 @@ final class KafkaFetch implements Fetch {
     }
 
     /**
-     * A prepared fetch is handed out exactly once: to the request that claims it, or back to the
-     * consumer's thread that withdraws it (K1); not before the response it follows was written.
-     * Returns whether this call won.
+     * A prepared fetch is handed out exactly once: to a poll of its limits that claims it, or back
+     * to the consumer's thread that withdraws it (K1); not before the response it follows was
+     * written. Returns whether this call won.
      */
-    boolean claim() {
-        return follows.getNow(false) && state.compareAndSet(PREPARED, CLAIMED);
+    boolean claim(int pollMaxRecords, long pollMaxBytes) {
+        return answers(pollMaxRecords, pollMaxBytes) && follows.getNow(false) && state.compareAndSet(PREPARED, CLAIMED);
     }
 
     /** The consumer's thread takes a prepared fetch back; false if a request claimed it first. */
